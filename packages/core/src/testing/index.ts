@@ -1,0 +1,16 @@
+/**
+ * Test helpers for keyward stores and integrations: the shared `KeyStore` contract suite and a
+ * fault-injecting store wrapper. Import from `@keyward/core/testing` in test files only (needs vitest).
+ *
+ * @example
+ * ```ts
+ * import { runKeyStoreContract, createFaultyStore } from '@keyward/core/testing';
+ * runKeyStoreContract('MyStore', () => ({ store: new MyStore(client) }));
+ * ```
+ *
+ * @module
+ */
+export { runKeyStoreContract } from './store-contract.js';
+export type { KeyStoreContractFixture, KeyStoreContractOptions } from './store-contract.js';
+export { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE } from './fault-store.js';
+export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';
