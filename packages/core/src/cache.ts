@@ -1,0 +1,98 @@
+import { hash as nativeHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Principal } from './principal.js';
+
+/** What the cache remembers about one key: a usable principal, or why there is none. */
+export type CacheEntry =
+  | {
+      readonly kind: 'key';
+      readonly principal: Principal;
+      readonly keyId: string;
+      /** The key's expiry in ms (`null` = never); checked on every read. */
+      readonly expiresAt: number | null;
+      readonly revoked: boolean;
+      /** Until when the entry may be served without asking the store. */
+      readonly freshUntil: number;
+    }
+  | { readonly kind: 'not_found'; readonly freshUntil: number };
+
+/** Cache settings; `false` turns caching off (every request asks the store). */
+export interface CacheOptions {
+  /** Most entries kept (default 10 000). */
+  readonly max?: number;
+  /** How long a found key is served from memory (default 30 000 ms). Also bounds how late an instance without invalidation channel learns of a revocation. */
+  readonly ttlMs?: number;
+  /** How long "no such key" is remembered (default 2 000 ms). */
+  readonly negativeTtlMs?: number;
+  /** Serve a found key for this long past `ttlMs` while the store is failing (default 0: off). */
+  readonly staleIfErrorMs?: number;
+}
+
+/**
+ * The in-process cache of verification results. Keyed by a per-instance salted SHA-256 of the key
+ * (native one-shot hash, ~0.7 µs), never by the raw key; the salt is random per instance so the
+ * cache keys are unrelated to the hashes at rest. A second index maps key ids to cache keys so
+ * that revocation and invalidation events can drop entries by id.
+ */
+export class VerificationCache {
+  readonly #lru: LRUCache<string, CacheEntry> | null;
+  readonly #byKeyId = new Map<string, string>();
+  readonly #salt: string;
+  readonly ttlMs: number;
+  readonly negativeTtlMs: number;
+  readonly staleIfErrorMs: number;
+
+  constructor(options: CacheOptions | false, salt: Uint8Array, now: () => number) {
+    this.#salt = Buffer.from(salt).toString('base64');
+    this.ttlMs = options === false ? 0 : (options.ttlMs ?? 30_000);
+    this.negativeTtlMs = options === false ? 0 : (options.negativeTtlMs ?? 2_000);
+    this.staleIfErrorMs = options === false ? 0 : (options.staleIfErrorMs ?? 0);
+    this.#lru =
+      options === false
+        ? null
+        : new LRUCache<string, CacheEntry>({
+            max: options.max ?? 10_000,
+            ttl: Math.max(this.ttlMs + this.staleIfErrorMs, this.negativeTtlMs, 1),
+            ttlResolution: 0,
+            perf: { now },
+            updateAgeOnGet: false,
+            dispose: (entry, tag) => {
+              if (entry.kind === 'key' && this.#byKeyId.get(entry.keyId) === tag) this.#byKeyId.delete(entry.keyId);
+            },
+          });
+  }
+
+  /** The cache key for a (validated, ASCII) API key. */
+  tagOf(key: string): string {
+    return nativeHash('sha256', this.#salt + key, 'base64');
+  }
+
+  get(tag: string): CacheEntry | undefined {
+    return this.#lru?.get(tag);
+  }
+
+  set(tag: string, entry: CacheEntry): void {
+    if (this.#lru === null) return;
+    const ttl = entry.kind === 'key' ? this.ttlMs + this.staleIfErrorMs : this.negativeTtlMs;
+    if (ttl <= 0) return;
+    this.#lru.set(tag, entry, { ttl });
+    if (entry.kind === 'key') this.#byKeyId.set(entry.keyId, tag);
+  }
+
+  /** Drop whatever is cached for this key id. True when something was dropped. */
+  deleteByKeyId(keyId: string): boolean {
+    const tag = this.#byKeyId.get(keyId);
+    if (tag === undefined) return false;
+    this.#byKeyId.delete(keyId);
+    return this.#lru?.delete(tag) ?? false;
+  }
+
+  clear(): void {
+    this.#lru?.clear();
+    this.#byKeyId.clear();
+  }
+
+  get size(): number {
+    return this.#lru?.size ?? 0;
+  }
+}

@@ -1,0 +1,143 @@
+import { KeyManagerError } from './errors.js';
+import type { KeyPrefix } from './key-format.js';
+import type { ApiKeyRecord } from './store.js';
+
+/** Input of `keyward.keys.create`. */
+export interface CreateKeyInput {
+  /** Owning account (required). */
+  readonly ownerId: string;
+  /** Owning organization. */
+  readonly orgId?: string | null;
+  /** 1-100 characters, unique among the owner's active keys. */
+  readonly nickname: string;
+  /** Granted scopes; default `keys.defaultScopes` (none). */
+  readonly scopes?: readonly string[];
+  /** Expiry: a `Date` or ISO-8601 string in the future; `null`/absent for never. */
+  readonly expiresAt?: Date | string | null;
+  /** Integrator data, a JSON object of at most 4 KiB. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Which configured prefix to mint with (`"eck_test_"`); default the first configured. */
+  readonly prefix?: string;
+}
+
+/** A key as shown to its owner: never the key itself, never its hash. */
+export interface ApiKeyInfo {
+  readonly id: string;
+  readonly nickname: string;
+  readonly ownerId: string;
+  readonly orgId: string | null;
+  readonly scopes: readonly string[];
+  /** Display hint: prefix + first 4 characters of the secret. */
+  readonly start: string;
+  readonly prefix: string;
+  readonly environment: string | null;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly expiresAt: Date | null;
+  readonly lastUsedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly revokedAt: Date | null;
+  readonly replacedById: string | null;
+}
+
+/** Strip the hash and pepper id from a record. */
+export function toApiKeyInfo(record: ApiKeyRecord, prefixes: readonly KeyPrefix[]): ApiKeyInfo {
+  return {
+    id: record.id,
+    nickname: record.nickname,
+    ownerId: record.ownerId,
+    orgId: record.orgId,
+    scopes: [...record.scopes],
+    start: record.start,
+    prefix: record.prefix,
+    environment: prefixes.find((p) => p.prefix === record.prefix)?.environment ?? null,
+    metadata: record.metadata,
+    expiresAt: record.expiresAt,
+    lastUsedAt: record.lastUsedAt,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    revokedAt: record.revokedAt,
+    replacedById: record.replacedById,
+  };
+}
+
+const invalid = (field: string, message: string) => new KeyManagerError('invalid_input', message, { field });
+// Visible characters and inner spaces only: no controls, no line breaks.
+const hasControl = (s: string) => /[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(s);
+
+function readId(value: unknown, field: string, nullable: boolean): string | null {
+  if (value === undefined || value === null) {
+    if (nullable) return null;
+    throw invalid(field, `${field} is required.`);
+  }
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256 || hasControl(value)) {
+    throw invalid(field, `${field} must be a non-empty string of at most 256 characters.`);
+  }
+  return value;
+}
+
+/** Parse `expiresAt` (Date or ISO string) and require it to be in the future. */
+export function readExpiry(value: unknown, now: number): Date | null {
+  if (value === undefined || value === null) return null;
+  const date = value instanceof Date ? new Date(value.getTime()) : typeof value === 'string' && value.length <= 40 ? new Date(value) : null;
+  if (date === null || Number.isNaN(date.getTime()) || (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(value))) {
+    throw new KeyManagerError('invalid_expiry', 'expiresAt must be an ISO-8601 date-time.', { field: 'expiresAt' });
+  }
+  if (date.getTime() <= now) throw new KeyManagerError('invalid_expiry', 'expiresAt must be in the future.', { field: 'expiresAt' });
+  return date;
+}
+
+/** Validate a rotation grace period in seconds. */
+export function readGracePeriod(value: unknown, max: number): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    throw invalid('gracePeriodSeconds', `gracePeriodSeconds must be a whole number from 0 to ${max}.`);
+  }
+  return value;
+}
+
+interface CreateContext {
+  readonly now: number;
+  readonly prefixes: readonly KeyPrefix[];
+  readonly mintPrefix: KeyPrefix;
+  readonly defaultScopes: readonly string[];
+  readonly isAllowed: (scope: string) => boolean;
+}
+
+/** Validate everything `create` was given; throws {@link KeyManagerError} naming the field. */
+export function readCreateInput(input: CreateKeyInput, ctx: CreateContext) {
+  if (typeof input !== 'object' || input === null) throw invalid('body', 'Expected an object.');
+  const ownerId = readId(input.ownerId, 'ownerId', false)!;
+  const orgId = readId(input.orgId, 'orgId', true);
+  const nickname = input.nickname;
+  if (typeof nickname !== 'string' || nickname.trim().length === 0) throw invalid('nickname', 'nickname is required.');
+  if (nickname.length > 100 || hasControl(nickname) || nickname.trim() !== nickname) {
+    throw invalid('nickname', 'nickname must be 1-100 characters with no control characters or surrounding spaces.');
+  }
+  const rawScopes = input.scopes ?? ctx.defaultScopes;
+  if (!Array.isArray(rawScopes) || rawScopes.length > 100) throw invalid('scopes', 'scopes must be an array of scope strings.');
+  const scopes: string[] = [];
+  for (const s of rawScopes as unknown[]) {
+    if (typeof s !== 'string' || !ctx.isAllowed(s)) {
+      throw new KeyManagerError('invalid_scope', `Unknown scope ${JSON.stringify(typeof s === 'string' ? s.slice(0, 64) : s)}.`, { field: 'scopes' });
+    }
+    if (!scopes.includes(s)) scopes.push(s);
+  }
+  const expiresAt = readExpiry(input.expiresAt, ctx.now);
+  const metadata = input.metadata ?? {};
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw invalid('metadata', 'metadata must be a JSON object.');
+  let json: string;
+  try {
+    json = JSON.stringify(metadata);
+  } catch {
+    throw invalid('metadata', 'metadata must be JSON-serialisable.');
+  }
+  if (json.length > 4096) throw invalid('metadata', 'metadata must be at most 4 KiB of JSON.');
+  let prefix = ctx.mintPrefix;
+  if (input.prefix !== undefined) {
+    const found = ctx.prefixes.find((p) => p.prefix === input.prefix);
+    if (found === undefined) throw invalid('prefix', `prefix must be one of ${ctx.prefixes.map((p) => p.prefix).join(', ')}.`);
+    prefix = found;
+  }
+  return { ownerId, orgId, nickname, scopes, expiresAt, metadata: JSON.parse(json) as Record<string, unknown>, prefix };
+}

@@ -1,0 +1,194 @@
+import type { CacheOptions } from './cache.js';
+import { VerificationCache } from './cache.js';
+import type { HeaderInput } from './credentials.js';
+import { DEFAULT_MAX_CREDENTIAL_LENGTH } from './credentials.js';
+import type { AuthFailure } from './errors.js';
+import { KeywardConfigError } from './errors.js';
+import type { PepperOption } from './hashing.js';
+import { createKeyHasher } from './hashing.js';
+import type { JwtVerifierOptions } from './jwt.js';
+import { createJwtVerifier } from './jwt.js';
+import type { KeyPrefix } from './key-format.js';
+import { normalizePrefixes } from './key-format.js';
+import type { KeyManagerOptions } from './key-manager.js';
+import { KeyManager } from './key-manager.js';
+import type { AuthResult, OptionalAuthResult } from './pipeline.js';
+import { Pipeline } from './pipeline.js';
+import type { FailureResponse, ResponseOptions } from './responses.js';
+import { createFailureResponder } from './responses.js';
+import type { Runtime } from './runtime.js';
+import { defaultRuntime } from './runtime.js';
+import type { KeyStore } from './store.js';
+import type { UsageOptions } from './usage.js';
+import { UsageRecorder } from './usage.js';
+import { checkOptions } from './options.js';
+import { isValidGrant } from './scopes.js';
+
+/** Options of {@link createKeyward}. Checked once; unknown options are an error naming them. */
+export interface KeywardOptions {
+  /** Where key records live (`MemoryKeyStore`, `PostgresKeyStore`, `RedisKeyStore`, ...). */
+  readonly store: KeyStore;
+  /** Accepted key prefixes, e.g. `['eck_live_', 'eck_test_']`; the first one mints by default. */
+  readonly prefixes: ReadonlyArray<string | KeyPrefix>;
+  /** Pepper(s) for HMAC-SHA256 at rest. Without one keys are hashed with plain SHA-256 (warned in production). */
+  readonly pepper?: PepperOption;
+  /** JWT verification for management tokens (`/auth/api-keys` routes). */
+  readonly jwt?: JwtVerifierOptions;
+  /** Also accept JWT bearers on API routes: `true` uses `jwt`, or give separate options. Default false. */
+  readonly acceptJwt?: boolean | JwtVerifierOptions;
+  /** Verification cache; `false` disables it. */
+  readonly cache?: CacheOptions | false;
+  /** `lastUsedAt` batching; `false` disables recording. */
+  readonly usage?: UsageOptions | false;
+  /** Key-manager rules (allowed scopes, ...). */
+  readonly keys?: KeyManagerOptions;
+  /** Shape of failure responses. */
+  readonly responses?: ResponseOptions;
+  /** A store call slower than this (ms) is an outage: 503 (default 2 000). */
+  readonly storeTimeoutMs?: number;
+  /** `Retry-After` on 503 (default 5 s). */
+  readonly retryAfterSeconds?: number;
+  /** Longest credential accepted (default 4096 characters). */
+  readonly maxCredentialLength?: number;
+  /** Where warnings go (never containing key material); `false` silences them. Default `console`. */
+  readonly logger?: { warn(message: string): void } | false;
+  /** Treat as production (warn when unpeppered). Default `process.env.NODE_ENV === 'production'`. */
+  readonly production?: boolean;
+  /** Clock, in ms since the epoch (tests). */
+  readonly now?: () => number;
+  /** CSPRNG bytes (tests). */
+  readonly random?: (length: number) => Uint8Array;
+}
+
+/** A configured keyward instance: everything the framework adapters need. */
+export interface Keyward {
+  /** Authenticate an API request from its headers. Never throws. */
+  authenticate(headers: HeaderInput): Promise<AuthResult>;
+  /** Same, but a request with no credential at all is anonymous (`principal: null`); a bad one still fails. */
+  authenticate(headers: HeaderInput, options: { readonly optional: true }): Promise<OptionalAuthResult>;
+  /** Authenticate a management request: `Authorization: Bearer <JWT>` only, API keys refused. */
+  authenticateManagement(headers: HeaderInput): Promise<AuthResult>;
+  /** Map a failure to `{ status, headers, body, json }` (SPEC §5). */
+  respond(failure: AuthFailure): FailureResponse;
+  /** The key manager: create, list, get, revoke, rotate. */
+  readonly keys: KeyManager;
+  /** Accepted prefixes (longest first). */
+  readonly prefixes: readonly KeyPrefix[];
+  /** Drop what this instance caches for a key id. */
+  invalidate(keyId: string): void;
+  /** Write pending `lastUsedAt` values now. */
+  flushUsage(): Promise<void>;
+  /** Resolves once the store's invalidation subscription (if any) is active. */
+  readonly ready: Promise<void>;
+  /** Flush usage, unsubscribe, stop timers. Does not close the user's store client. */
+  close(): Promise<void>;
+}
+
+function checkScopeLists(keys: KeyManagerOptions | undefined): void {
+  const allowed = keys?.allowedScopes;
+  for (const [name, list] of [['allowedScopes', allowed], ['defaultScopes', keys?.defaultScopes]] as const) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new KeywardConfigError(`keys.${name} must be an array of scopes`);
+    for (const s of list) {
+      if (!isValidGrant(s)) throw new KeywardConfigError(`keys.${name}: ${JSON.stringify(s)} is not a valid scope`);
+      if (name === 'defaultScopes' && allowed !== undefined && !allowed.includes(s)) {
+        throw new KeywardConfigError(`keys.defaultScopes: ${JSON.stringify(s)} is not in keys.allowedScopes`);
+      }
+    }
+  }
+}
+
+const KNOWN = ['store', 'prefixes', 'pepper', 'jwt', 'acceptJwt', 'cache', 'usage', 'keys', 'responses', 'storeTimeoutMs', 'retryAfterSeconds', 'maxCredentialLength', 'logger', 'production', 'now', 'random'] as const;
+
+/**
+ * Configure keyward once per application.
+ *
+ * @example
+ * ```ts
+ * import { createKeyward, MemoryKeyStore } from '@keyward/core';
+ * const keyward = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_', 'eck_test_'], pepper: process.env.KEYWARD_PEPPER });
+ * const { key } = await keyward.keys.create({ ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: ['agents:run'] });
+ * const result = await keyward.authenticate({ 'x-api-key': key }); // { ok: true, principal }
+ * ```
+ */
+export function createKeyward(options: KeywardOptions): Keyward {
+  const o = checkOptions(options, KNOWN);
+  const runtime: Runtime = { now: o.now ?? defaultRuntime.now, random: o.random ?? defaultRuntime.random };
+  const logger = o.logger === false ? null : (o.logger ?? console);
+  const warn = (message: string) => logger?.warn(message);
+  const prefixes = normalizePrefixes(o.prefixes);
+  const first = typeof o.prefixes[0] === 'string' ? o.prefixes[0] : o.prefixes[0]!.prefix;
+  const hasher = createKeyHasher(o.pepper);
+  checkScopeLists(o.keys);
+  if (!hasher.peppered && (o.production ?? process.env.NODE_ENV === 'production')) {
+    warn('keyward: no pepper configured; API keys are hashed with plain SHA-256. Set `pepper` in production.');
+  }
+  const cache = new VerificationCache(o.cache ?? {}, runtime.random(16), runtime.now);
+  const usage = new UsageRecorder(o.store, o.usage ?? {}, () => warn('keyward: could not write lastUsedAt; will retry on the next flush'));
+  const managementJwt = o.jwt === undefined ? null : createJwtVerifier(o.jwt, runtime);
+  const apiJwtOptions = o.acceptJwt === true ? o.jwt : o.acceptJwt === false || o.acceptJwt === undefined ? undefined : o.acceptJwt;
+  if (o.acceptJwt === true && o.jwt === undefined) throw new KeywardConfigError('acceptJwt: true needs the jwt option');
+  const apiJwt = apiJwtOptions === undefined ? null : apiJwtOptions === o.jwt ? managementJwt : createJwtVerifier(apiJwtOptions, runtime);
+  const pipeline = new Pipeline({
+    store: o.store,
+    prefixes,
+    hasher,
+    cache,
+    usage,
+    apiJwt,
+    managementJwt,
+    now: runtime.now,
+    storeTimeoutMs: o.storeTimeoutMs ?? 2_000,
+    retryAfterSeconds: o.retryAfterSeconds ?? 5,
+    maxCredentialLength: o.maxCredentialLength ?? DEFAULT_MAX_CREDENTIAL_LENGTH,
+  });
+  const invalidate = (keyId: string) => pipeline.invalidate(keyId);
+  const keys = new KeyManager({
+    store: o.store,
+    hasher,
+    prefixes,
+    mintPrefix: prefixes.find((p) => p.prefix === first)!,
+    runtime,
+    options: o.keys ?? {},
+    invalidate,
+    pendingUse: (id) => usage.pendingFor(id),
+    warn,
+  });
+  const respond = createFailureResponder(o.responses);
+
+  let unsubscribe: (() => Promise<void>) | null = null;
+  const ready = (async () => {
+    if (o.store.subscribe === undefined) return;
+    try {
+      unsubscribe = await o.store.subscribe((event) => invalidate(event.keyId));
+    } catch {
+      warn('keyward: could not subscribe to store invalidations; revocations reach this instance within the cache TTL');
+    }
+  })();
+
+  async function authenticate(headers: HeaderInput, opts?: { readonly optional: true }): Promise<OptionalAuthResult> {
+    const result = await pipeline.authenticate(headers);
+    if (opts?.optional === true && !result.ok && result.failure.code === 'missing_credentials') return { ok: true, principal: null };
+    return result;
+  }
+
+  return {
+    authenticate: authenticate as Keyward['authenticate'],
+    authenticateManagement: (headers) => pipeline.authenticateManagement(headers),
+    respond,
+    keys,
+    prefixes,
+    invalidate,
+    flushUsage: () => usage.flush(),
+    ready,
+    async close() {
+      await ready;
+      await usage.close();
+      const off = unsubscribe;
+      unsubscribe = null;
+      if (off !== null) await off();
+      cache.clear();
+    },
+  };
+}
+

@@ -1,0 +1,192 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { CacheEntry, VerificationCache } from './cache.js';
+import type { HeaderInput } from './credentials.js';
+import { extractCredential } from './credentials.js';
+import type { AuthFailure, FailureOf } from './errors.js';
+import type { KeyHasher } from './hashing.js';
+import type { JwtVerifier } from './jwt.js';
+import { looksLikeJwt } from './jwt.js';
+import type { KeyPrefix, ParsedKey } from './key-format.js';
+import { parseKey } from './key-format.js';
+import type { Principal } from './principal.js';
+import type { ApiKeyRecord, KeyStore } from './store.js';
+import type { UsageRecorder } from './usage.js';
+
+/** Result of authentication: a principal, or a failure value. Never an exception. */
+export type AuthResult = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly failure: AuthFailure };
+
+/** Result of optional authentication: `principal` is `null` when no credential was sent. */
+export type OptionalAuthResult = { readonly ok: true; readonly principal: Principal | null } | { readonly ok: false; readonly failure: AuthFailure };
+
+type Lookup = { readonly entry: CacheEntry } | { readonly failure: FailureOf<'auth_unavailable'> };
+
+/** What the pipeline needs; assembled once by `createKeyward`. */
+export interface PipelineParts {
+  readonly store: KeyStore;
+  readonly prefixes: readonly KeyPrefix[];
+  readonly hasher: KeyHasher;
+  readonly cache: VerificationCache;
+  readonly usage: UsageRecorder;
+  readonly apiJwt: JwtVerifier | null;
+  readonly managementJwt: JwtVerifier | null;
+  readonly now: () => number;
+  readonly storeTimeoutMs: number;
+  readonly retryAfterSeconds: number;
+  readonly maxCredentialLength: number;
+}
+
+const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1'));
+
+function toPrincipal(record: ApiKeyRecord, prefix: KeyPrefix): Principal {
+  return Object.freeze({
+    type: 'api_key',
+    keyId: record.id,
+    ownerId: record.ownerId,
+    orgId: record.orgId,
+    nickname: record.nickname,
+    scopes: Object.freeze([...record.scopes]),
+    environment: prefix.environment,
+    expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt.getTime()),
+    metadata: Object.freeze({ ...record.metadata }),
+  });
+}
+
+/**
+ * The verification pipeline (SPEC §4): credential → format + checksum → cache → store lookup by
+ * hash (concurrent misses share one lookup) → revoked? → expired? → principal.
+ */
+export class Pipeline {
+  readonly #inflight = new Map<string, Promise<Lookup>>();
+  /** Bumped by every invalidation; a lookup that started before one does not fill the cache. */
+  #epoch = 0;
+
+  constructor(private readonly parts: PipelineParts) {}
+
+  async authenticate(headers: HeaderInput): Promise<AuthResult> {
+    const found = extractCredential(headers, { maxLength: this.parts.maxCredentialLength });
+    if (!found.ok) {
+      return found.code === 'missing_credentials'
+        ? { ok: false, failure: { code: 'missing_credentials' } }
+        : { ok: false, failure: { code: 'malformed_credentials', reason: found.reason, source: found.source } };
+    }
+    const { value, source } = found.credential;
+    if (source === 'authorization' && looksLikeJwt(value)) {
+      if (this.parts.apiJwt === null) return { ok: false, failure: { code: 'invalid_api_key', reason: 'jwt_not_accepted' } };
+      const verified = await this.parts.apiJwt.verify(value);
+      return verified.ok ? verified : { ok: false, failure: verified.failure };
+    }
+    return this.verifyKey(value);
+  }
+
+  /** Management routes: `Authorization: Bearer <JWT>` only; API keys are refused. */
+  async authenticateManagement(headers: HeaderInput): Promise<AuthResult> {
+    const verifier = this.parts.managementJwt;
+    if (verifier === null) return { ok: false, failure: { code: 'invalid_token', reason: 'not_configured' } };
+    const found = extractCredential(headers, { maxLength: this.parts.maxCredentialLength, authorizationOnly: true });
+    if (!found.ok) {
+      if (found.code === 'missing_credentials') {
+        const apiKey = extractCredential(headers, { maxLength: this.parts.maxCredentialLength });
+        return apiKey.ok || apiKey.code === 'malformed_credentials'
+          ? { ok: false, failure: { code: 'invalid_token', reason: 'api_key_not_accepted' } }
+          : { ok: false, failure: { code: 'missing_credentials' } };
+      }
+      return { ok: false, failure: { code: 'malformed_credentials', reason: found.reason, source: found.source } };
+    }
+    if (!looksLikeJwt(found.credential.value)) {
+      const isKey = parseKey(found.credential.value, this.parts.prefixes).ok;
+      return { ok: false, failure: { code: 'invalid_token', reason: isKey ? 'api_key_not_accepted' : 'not_a_jwt' } };
+    }
+    const verified = await verifier.verify(found.credential.value);
+    return verified.ok ? verified : { ok: false, failure: verified.failure };
+  }
+
+  /** Verify a raw API key value (already extracted). */
+  async verifyKey(value: string): Promise<AuthResult> {
+    const parsed = parseKey(value, this.parts.prefixes);
+    if (!parsed.ok) return { ok: false, failure: { code: 'invalid_api_key', reason: parsed.reason } };
+    const { cache } = this.parts;
+    const tag = cache.tagOf(value);
+    const now = this.parts.now();
+    const cached = cache.get(tag);
+    if (cached !== undefined && cached.freshUntil > now) return this.#evaluate(cached, now);
+
+    let pending = this.#inflight.get(tag);
+    if (pending === undefined) {
+      pending = this.#lookup(parsed.key, tag, cached).finally(() => this.#inflight.delete(tag));
+      this.#inflight.set(tag, pending);
+    }
+    const lookup = await pending;
+    if ('failure' in lookup) return { ok: false, failure: lookup.failure };
+    return this.#evaluate(lookup.entry, this.parts.now());
+  }
+
+  /** Forget what is cached for a key id (after revocation/rotation, or on an invalidation event). */
+  invalidate(keyId: string): void {
+    this.#epoch++;
+    this.parts.cache.deleteByKeyId(keyId);
+  }
+
+  #evaluate(entry: CacheEntry, now: number): AuthResult {
+    if (entry.kind === 'not_found') return { ok: false, failure: { code: 'invalid_api_key', reason: 'not_found' } };
+    if (entry.revoked) return { ok: false, failure: { code: 'revoked_api_key', keyId: entry.keyId } };
+    if (entry.expiresAt !== null && entry.expiresAt <= now) return { ok: false, failure: { code: 'expired_api_key', keyId: entry.keyId } };
+    this.parts.usage.record(entry.keyId, now);
+    return { ok: true, principal: entry.principal };
+  }
+
+  async #lookup(parsed: ParsedKey, tag: string, stale: CacheEntry | undefined): Promise<Lookup> {
+    const { hasher, cache, store } = this.parts;
+    const epoch = this.#epoch;
+    let record: ApiKeyRecord | null = null;
+    try {
+      for (const fn of [hasher.current, ...hasher.previous]) {
+        const hash = fn.hash(parsed.key);
+        const candidate = await this.#withTimeout(store.findByHash(hash));
+        // Defence in depth: the store's index must have matched exactly (constant-time compare).
+        if (candidate !== null && sameHex(candidate.hash, hash) && candidate.prefix === parsed.prefix.prefix) {
+          record = candidate;
+          break;
+        }
+      }
+    } catch (error) {
+      const now = this.parts.now();
+      if (stale !== undefined && stale.kind === 'key' && cache.staleIfErrorMs > 0 && stale.freshUntil + cache.staleIfErrorMs > now) {
+        return { entry: stale };
+      }
+      const reason = error instanceof StoreTimeoutError ? 'store_timeout' : 'store_error';
+      return { failure: { code: 'auth_unavailable', reason, retryAfterSeconds: this.parts.retryAfterSeconds } };
+    }
+    const now = this.parts.now();
+    const entry: CacheEntry =
+      record === null
+        ? { kind: 'not_found', freshUntil: now + cache.negativeTtlMs }
+        : {
+            kind: 'key',
+            principal: toPrincipal(record, parsed.prefix),
+            keyId: record.id,
+            expiresAt: record.expiresAt === null ? null : record.expiresAt.getTime(),
+            revoked: record.revokedAt !== null,
+            freshUntil: now + cache.ttlMs,
+          };
+    if (epoch === this.#epoch) cache.set(tag, entry);
+    return { entry };
+  }
+
+  #withTimeout<T>(promise: Promise<T>): Promise<T> {
+    const ms = this.parts.storeTimeoutMs;
+    if (!(ms > 0)) return promise;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** The store did not answer within `storeTimeoutMs`. */
+export class StoreTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`key store did not answer within ${ms} ms`);
+    this.name = 'StoreTimeoutError';
+  }
+}
