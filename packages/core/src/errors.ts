@@ -122,12 +122,12 @@ export class KeywardConfigError extends TypeError {
 /**
  * Codes of {@link KeyManagerError}.
  *
- * - `invalid_input`: a field is missing or has the wrong type or shape (HTTP 422; 400 for unparseable bodies is the adapter's).
+ * - `invalid_input`: a field is missing or has the wrong type or shape (HTTP 422).
  * - `invalid_scope`: a scope is not in the configured allow-list or is not a valid scope string (422).
  * - `invalid_expiry`: the expiry is not a valid date or is not in the future (422).
  * - `nickname_conflict`: the owner already has a live key with this nickname (409).
  * - `not_found`: no key with this id (404).
- * - `not_owner`: the key belongs to another account (401, so as not to confirm it exists to a stranger... see README).
+ * - `not_owner`: the key belongs to another account (401, SPEC §6).
  * - `store_unavailable`: the store failed or timed out (503).
  */
 export type KeyManagerErrorCode =

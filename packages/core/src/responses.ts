@@ -1,5 +1,5 @@
-import type { AuthFailure, FailureCode } from './errors.js';
-import { KeywardConfigError } from './errors.js';
+import type { AuthFailure, FailureCode, KeyManagerError, KeyManagerErrorCode } from './errors.js';
+import { KeywardConfigError, isKeyManagerError } from './errors.js';
 
 /** The body fields keyward always sends (SPEC §5). Hooks may add fields but never drop these. */
 export interface FailureBody {
@@ -59,6 +59,18 @@ const TITLE: Record<FailureCode, string> = {
   forbidden_organization: 'Forbidden',
   rate_limited: 'Too Many Requests',
   auth_unavailable: 'Service Unavailable',
+};
+
+const PHRASE: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const list = (scopes: readonly string[]) => scopes.join(', ');
@@ -144,12 +156,59 @@ export function createFailureResponder(options: ResponseOptions = {}): FailureRe
     }
     if (problem) {
       fixed.type = problem.typeBase === undefined ? 'about:blank' : `${problem.typeBase}${failure.code}`;
-      fixed.title = fixed.error;
+      // RFC 9457 §4.2.1: with about:blank the title is the status phrase.
+      fixed.title = problem.typeBase === undefined ? PHRASE[status] : fixed.error;
       fixed.detail = message;
     }
     const body = (extend ? { ...extend(failure), ...fixed } : fixed) as unknown as FailureBody;
     return { status, headers, body, json: JSON.stringify(body) };
   };
+}
+
+const MANAGEMENT_STATUS: Record<KeyManagerErrorCode | 'invalid_json', number> = {
+  invalid_json: 400,
+  invalid_input: 422,
+  invalid_scope: 422,
+  invalid_expiry: 422,
+  nickname_conflict: 409,
+  not_found: 404,
+  not_owner: 401,
+  store_unavailable: 503,
+};
+
+/** Body of a management-route error: the SPEC fields, plus `field` when one field is to blame. */
+export interface ManagementErrorBody {
+  readonly status: number;
+  readonly error: string;
+  readonly code: KeyManagerErrorCode | 'invalid_json' | 'internal_error';
+  readonly message: string;
+  readonly field?: string;
+}
+
+/**
+ * Map an error raised while serving a management route to an HTTP answer: a
+ * {@link KeyManagerError} by its code (409 nickname clash, 422 validation, 404 unknown id, 401
+ * another account's key, 503 store down), `'invalid_json'` for an unparseable body (400), and
+ * anything else to a bare 500 that reveals nothing.
+ *
+ * @example
+ * ```ts
+ * try { res.status(201).json(await keyward.keys.create(input)) }
+ * catch (e) { const r = managementErrorResponse(e); res.status(r.status).set(r.headers).send(r.json) }
+ * ```
+ */
+export function managementErrorResponse(error: unknown, options: { readonly realm?: string; readonly retryAfterSeconds?: number } = {}) {
+  const known = error === 'invalid_json' ? 'invalid_json' : isKeyManagerError(error) ? error.code : null;
+  const status = known === null ? 500 : MANAGEMENT_STATUS[known];
+  const message =
+    known === null ? 'Internal error.' : known === 'invalid_json' ? 'The request body is not valid JSON.' : (error as KeyManagerError).message;
+  const body: ManagementErrorBody = { status, error: PHRASE[status]!, code: known ?? 'internal_error', message };
+  const field = isKeyManagerError(error) ? error.field : undefined;
+  const full: ManagementErrorBody = field === undefined ? body : { ...body, field };
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  if (status === 401) headers['www-authenticate'] = `Bearer realm=${quote(options.realm ?? 'keyward')}, error="invalid_token"`;
+  if (status === 503) headers['retry-after'] = String(options.retryAfterSeconds ?? 5);
+  return { status, headers, body: full, json: JSON.stringify(full) };
 }
 
 /** The HTTP status keyward uses for each failure code. */
