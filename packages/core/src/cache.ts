@@ -18,8 +18,13 @@ export type CacheEntry =
 
 /** Cache settings; `false` turns caching off (every request asks the store). */
 export interface CacheOptions {
-  /** Most entries kept (default 10 000). */
+  /** Most found keys kept (default 10 000). */
   readonly max?: number;
+  /**
+   * Most "no such key" results kept (default a quarter of `max`). Kept apart from found keys, so a
+   * flood of made-up keys with valid checksums cannot evict the keys of real clients.
+   */
+  readonly negativeMax?: number;
   /** How long a found key is served from memory (default 30 000 ms). Also bounds how late an instance without invalidation channel learns of a revocation. */
   readonly ttlMs?: number;
   /** How long "no such key" is remembered (default 2 000 ms). */
@@ -36,6 +41,7 @@ export interface CacheOptions {
  */
 export class VerificationCache {
   readonly #lru: LRUCache<string, CacheEntry> | null;
+  readonly #negative: LRUCache<string, CacheEntry> | null;
   readonly #byKeyId = new Map<string, string>();
   readonly #salt: string;
   readonly ttlMs: number;
@@ -47,18 +53,28 @@ export class VerificationCache {
     this.ttlMs = options === false ? 0 : (options.ttlMs ?? 30_000);
     this.negativeTtlMs = options === false ? 0 : (options.negativeTtlMs ?? 2_000);
     this.staleIfErrorMs = options === false ? 0 : (options.staleIfErrorMs ?? 0);
+    const max = options === false ? 0 : (options.max ?? 10_000);
     this.#lru =
       options === false
         ? null
         : new LRUCache<string, CacheEntry>({
-            max: options.max ?? 10_000,
-            ttl: Math.max(this.ttlMs + this.staleIfErrorMs, this.negativeTtlMs, 1),
+            max,
+            ttl: Math.max(this.ttlMs + this.staleIfErrorMs, 1),
             ttlResolution: 0,
             perf: { now },
             updateAgeOnGet: false,
             dispose: (entry, tag) => {
               if (entry.kind === 'key' && this.#byKeyId.get(entry.keyId) === tag) this.#byKeyId.delete(entry.keyId);
             },
+          });
+    this.#negative =
+      options === false || this.negativeTtlMs <= 0
+        ? null
+        : new LRUCache<string, CacheEntry>({
+            max: options.negativeMax ?? Math.max(1, Math.floor(max / 4)),
+            ttl: this.negativeTtlMs,
+            ttlResolution: 0,
+            perf: { now },
           });
   }
 
@@ -68,15 +84,18 @@ export class VerificationCache {
   }
 
   get(tag: string): CacheEntry | undefined {
-    return this.#lru?.get(tag);
+    return this.#lru?.get(tag) ?? this.#negative?.get(tag);
   }
 
   set(tag: string, entry: CacheEntry): void {
-    if (this.#lru === null) return;
-    const ttl = entry.kind === 'key' ? this.ttlMs + this.staleIfErrorMs : this.negativeTtlMs;
-    if (ttl <= 0) return;
-    this.#lru.set(tag, entry, { ttl });
-    if (entry.kind === 'key') this.#byKeyId.set(entry.keyId, tag);
+    if (entry.kind === 'not_found') {
+      this.#negative?.set(tag, entry);
+      return;
+    }
+    if (this.#lru === null || this.ttlMs + this.staleIfErrorMs <= 0) return;
+    this.#negative?.delete(tag);
+    this.#lru.set(tag, entry);
+    this.#byKeyId.set(entry.keyId, tag);
   }
 
   /** Drop whatever is cached for this key id. True when something was dropped. */
@@ -89,10 +108,16 @@ export class VerificationCache {
 
   clear(): void {
     this.#lru?.clear();
+    this.#negative?.clear();
     this.#byKeyId.clear();
   }
 
+  /** Cached found keys (`negative`: cached "no such key" results). */
   get size(): number {
     return this.#lru?.size ?? 0;
+  }
+
+  get negativeSize(): number {
+    return this.#negative?.size ?? 0;
   }
 }

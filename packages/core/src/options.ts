@@ -20,7 +20,7 @@ export function checkOptions<T extends object>(options: T, known: readonly strin
   validateRange(o.retryAfterSeconds, 'retryAfterSeconds', 1, 86_400);
   validateRange(o.maxCredentialLength, 'maxCredentialLength', 64, 16_384);
   for (const [group, fields] of [
-    ['cache', { max: [1, 10_000_000], ttlMs: [0, 86_400_000], negativeTtlMs: [0, 3_600_000], staleIfErrorMs: [0, 86_400_000] }],
+    ['cache', { max: [1, 10_000_000], negativeMax: [1, 10_000_000], ttlMs: [0, 86_400_000], negativeTtlMs: [0, 3_600_000], staleIfErrorMs: [0, 86_400_000] }],
     ['usage', { flushIntervalMs: [0, 86_400_000], maxBatch: [1, 100_000] }],
     ['keys', { maxGracePeriodSeconds: [0, 365 * 86_400] }],
   ] as const) {

@@ -276,3 +276,40 @@ describe('JWT bearers', () => {
     expect(await keyward.authenticateManagement(bearer('opaque'))).toEqual({ ok: false, failure: { code: 'invalid_token', reason: 'not_a_jwt' } });
   });
 });
+
+describe('hardening', () => {
+  it('a flood of unknown keys with valid checksums cannot evict real keys from the cache', async () => {
+    const { keyward, store } = setup({ cache: { max: 100, negativeMax: 10 } });
+    const real = await Promise.all(Array.from({ length: 50 }, (_, i) => keyward.keys.create({ ...owner, nickname: `k${i}` })));
+    for (const { key } of real) await keyward.authenticate(apiKey(key));
+    store.resetCalls();
+    const random = (n: number) => randomFillSync(new Uint8Array(n));
+    for (let i = 0; i < 1_000; i++) await keyward.authenticate(apiKey(generateKey('eck_live_', random)));
+    expect(store.calls.findByHash).toBe(1_000);
+    store.resetCalls();
+    for (const { key } of real) expect((await keyward.authenticate(apiKey(key))).ok).toBe(true);
+    expect(store.calls.findByHash).toBe(0);
+  });
+
+  it('null or non-object headers are missing credentials, not a crash', async () => {
+    const { keyward } = setup();
+    for (const headers of [null, undefined, 42, 'x-api-key']) {
+      expect(await keyward.authenticate(headers as never)).toEqual({ ok: false, failure: { code: 'missing_credentials' } });
+    }
+  });
+
+  it('the shared cached principal cannot be changed by one request for the next', async () => {
+    const { keyward } = setup();
+    const { key } = await keyward.keys.create({ ...owner, metadata: { limits: { rpm: 60 }, tags: ['a'] } });
+    const first = await keyward.authenticate(apiKey(key));
+    if (!first.ok) throw new Error('expected success');
+    const meta = first.principal.metadata as { limits: { rpm: number }; tags: string[] };
+    expect(() => {
+      meta.limits.rpm = 1_000_000;
+    }).toThrow(TypeError);
+    expect(() => meta.tags.push('admin')).toThrow(TypeError);
+    expect(() => (first.principal.scopes as string[]).push('*')).toThrow(TypeError);
+    const second = await keyward.authenticate(apiKey(key));
+    expect(second).toMatchObject({ ok: true, principal: { scopes: ['agents:run'], metadata: { limits: { rpm: 60 }, tags: ['a'] } } });
+  });
+});

@@ -47,8 +47,17 @@ function toPrincipal(record: ApiKeyRecord, prefix: KeyPrefix): Principal {
     scopes: Object.freeze([...record.scopes]),
     environment: prefix.environment,
     expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt.getTime()),
-    metadata: Object.freeze({ ...record.metadata }),
+    metadata: deepFreeze(structuredClone(record.metadata)) as Readonly<Record<string, unknown>>,
   });
+}
+
+// The principal of a cached key is shared by every request that uses it: nothing in it may change.
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -63,6 +72,7 @@ export class Pipeline {
   constructor(private readonly parts: PipelineParts) {}
 
   async authenticate(headers: HeaderInput): Promise<AuthResult> {
+    if (headers === null || (typeof headers !== 'object' && typeof headers !== 'function')) return { ok: false, failure: { code: 'missing_credentials' } };
     const found = extractCredential(headers, { maxLength: this.parts.maxCredentialLength });
     if (!found.ok) {
       return found.code === 'missing_credentials'
@@ -80,6 +90,7 @@ export class Pipeline {
 
   /** Management routes: `Authorization: Bearer <JWT>` only; API keys are refused. */
   async authenticateManagement(headers: HeaderInput): Promise<AuthResult> {
+    if (headers === null || (typeof headers !== 'object' && typeof headers !== 'function')) return { ok: false, failure: { code: 'missing_credentials' } };
     const verifier = this.parts.managementJwt;
     if (verifier === null) return { ok: false, failure: { code: 'invalid_token', reason: 'not_configured' } };
     const found = extractCredential(headers, { maxLength: this.parts.maxCredentialLength, authorizationOnly: true });
