@@ -103,7 +103,9 @@ export interface KeyStore {
 
   /**
    * All records of an owner, in creation order (oldest first), revoked and expired ones included;
-   * the core filters. Must not return other owners' records.
+   * the core filters. Must not return other owners' records. The order is by `createdAt`, not by
+   * insertion: a record inserted later with an earlier `createdAt` comes first. Records with the
+   * same `createdAt` may come in any order.
    */
   listByOwner(ownerId: string): Promise<ApiKeyRecord[]>;
 
@@ -120,7 +122,8 @@ export interface KeyStore {
 
   /**
    * Record last use for many keys in one write. Entries for unknown ids are ignored; a value
-   * older than the stored one must not move `lastUsedAt` backwards.
+   * older than the stored one must not move `lastUsedAt` backwards. One batch may name the same id
+   * more than once: the newest time wins, whatever its position in the batch.
    */
   touchLastUsed(entries: ReadonlyArray<{ readonly id: string; readonly lastUsedAt: Date }>): Promise<void>;
 
@@ -133,7 +136,9 @@ export interface KeyStore {
 
   /**
    * Optional: receive invalidations. Returns an unsubscribe function. A store without it is
-   * single-instance; other instances then learn of a revocation within the cache TTL.
+   * single-instance; other instances then learn of a revocation within the cache TTL. The
+   * subscription must be live when the returned promise resolves: every event published after
+   * that is delivered (Redis, for one, must wait for the SUBSCRIBE acknowledgement).
    */
   subscribe?(listener: (event: InvalidationEvent) => void): Promise<() => Promise<void>>;
 

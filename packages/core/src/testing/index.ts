@@ -1,6 +1,7 @@
 /**
- * Test helpers for keyward stores and integrations: the shared `KeyStore` contract suite and a
- * fault-injecting store wrapper. Import from `@keyward/core/testing` in test files only (needs vitest).
+ * Test helpers for keyward stores and integrations: the shared `KeyStore` contract suite, a record
+ * factory for a store's own extra tests, and a fault-injecting store wrapper. Import from
+ * `@keyward/core/testing` in test files only (needs vitest).
  *
  * @example
  * ```ts
@@ -11,6 +12,7 @@
  * @module
  */
 export { runKeyStoreContract } from './store-contract.js';
+export { createTestRecord } from './contract-helpers.js';
 export type { KeyStoreContractFixture, KeyStoreContractOptions } from './store-contract.js';
 export { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE } from './fault-store.js';
 export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';
