@@ -17,6 +17,18 @@ export function isBase62(value: string, start = 0, end = value.length): boolean 
   return true;
 }
 
+/** Decode `value[start..end)` as a base62 integer, or -1 if a character is outside the alphabet. */
+export function decodeBase62Int(value: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = value.charCodeAt(i);
+    const digit = c > 127 ? -1 : DIGIT_VALUE[c]!;
+    if (digit < 0) return -1;
+    n = n * 62 + digit;
+  }
+  return n;
+}
+
 /** Encode a non-negative integer below 2^53 in base62, left-padded with `0` to `width` characters. */
 export function encodeBase62Int(value: number, width: number): string {
   let out = '';

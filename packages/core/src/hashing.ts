@@ -1,6 +1,5 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { KeywardConfigError } from './errors.js';
 
 /** A versioned pepper: the id is stored with every hash it makes, so it may be rotated later. */
@@ -41,6 +40,10 @@ export interface KeyHasher {
   readonly peppered: boolean;
 }
 
+// Node's native hex encoding gives a flat 64-character string; building it by concatenation (as
+// noble's bytesToHex does) leaves a rope of ~875 bytes that every store and cache would keep.
+const toHex = (digest: Uint8Array) => Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('hex');
+
 // Keys are validated ASCII of bounded length before they are hashed; encode into a reused buffer.
 function asciiBytes(key: string, scratch: Uint8Array): Uint8Array {
   const out = key.length <= scratch.length ? scratch.subarray(0, key.length) : new Uint8Array(key.length);
@@ -55,13 +58,13 @@ function hmacFunction(pepper: Pepper): KeyHashFunction {
   const scratch = new Uint8Array(128);
   return {
     pepperId: pepper.id,
-    hash: (key) => bytesToHex(keyed.clone().update(asciiBytes(key, scratch)).digest()),
+    hash: (key) => toHex(keyed.clone().update(asciiBytes(key, scratch)).digest()),
   };
 }
 
 function sha256Function(): KeyHashFunction {
   const scratch = new Uint8Array(128);
-  return { pepperId: null, hash: (key) => bytesToHex(sha256(asciiBytes(key, scratch))) };
+  return { pepperId: null, hash: (key) => toHex(sha256(asciiBytes(key, scratch))) };
 }
 
 function toPeppers(option: PepperOption): Pepper[] {

@@ -166,10 +166,10 @@ export function createKeyward(options: KeywardOptions): Keyward {
     }
   })();
 
-  async function authenticate(headers: HeaderInput, opts?: { readonly optional: true }): Promise<OptionalAuthResult> {
-    const result = await pipeline.authenticate(headers);
-    if (opts?.optional === true && !result.ok && result.failure.code === 'missing_credentials') return { ok: true, principal: null };
-    return result;
+  function authenticate(headers: HeaderInput, opts?: { readonly optional: true }): Promise<OptionalAuthResult> {
+    const result = pipeline.authenticate(headers);
+    if (opts?.optional !== true) return result;
+    return result.then((r) => (!r.ok && r.failure.code === 'missing_credentials' ? { ok: true, principal: null } : r));
   }
 
   return {
