@@ -1,17 +1,17 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    errors: 'src/errors.ts',
-    testing: 'src/testing/index.ts',
-  },
-  format: ['esm', 'cjs'],
+const common = {
   dts: true,
-  clean: true,
   sourcemap: true,
   target: 'node20',
   splitting: true,
   treeshake: true,
   external: ['vitest'],
-});
+} as const;
+
+export default defineConfig([
+  // The library: ESM + CJS, with shared chunks so both subpaths see one KeyManagerError class.
+  { ...common, entry: { index: 'src/index.ts', errors: 'src/errors.ts' }, format: ['esm', 'cjs'] },
+  // Test helpers import vitest, which is ESM-only: this entry ships as ESM alone.
+  { ...common, entry: { testing: 'src/testing/index.ts' }, format: ['esm'] },
+]);

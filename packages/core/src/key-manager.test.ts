@@ -177,3 +177,18 @@ describe('keys.rotate', () => {
     await rejects(keyward.keys.rotate(rotated.record.id), 'not_found');
   });
 });
+
+describe('bad arguments', () => {
+  it('null option objects and non-string ids are handled, never a crash', async () => {
+    const { keyward } = setup();
+    const { record } = await keyward.keys.create(owner);
+    expect(await keyward.keys.get(record.id, null)).toMatchObject({ id: record.id });
+    await rejects(keyward.keys.revoke(42 as never), 'not_found');
+    await rejects(keyward.keys.revoke(record.id, { ownerId: 7 as never }), 'invalid_input', 'ownerId');
+    await rejects(keyward.keys.create(null as never), 'invalid_input');
+    await rejects(keyward.keys.list(undefined as never), 'invalid_input');
+    const rotated = await keyward.keys.rotate(record.id, null);
+    expect(rotated.record.nickname).toBe('ci');
+    expect((await keyward.keys.revoke(rotated.record.id, null)).revokedAt).toBeInstanceOf(Date);
+  });
+});

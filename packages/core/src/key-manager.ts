@@ -101,10 +101,10 @@ export class KeyManager {
   }
 
   /** One key's metadata (revoked and expired included), or `null`. */
-  async get(id: string, scope: OwnerScope = {}): Promise<ApiKeyInfo | null> {
+  async get(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo | null> {
     const record = await this.#call(() => this.#d.store.getById(String(id)));
     if (record === null) return null;
-    if (scope.ownerId !== undefined && record.ownerId !== scope.ownerId) throw notOwner();
+    if (scope?.ownerId !== undefined && scope.ownerId !== null && record.ownerId !== scope.ownerId) throw notOwner();
     return this.#info(record);
   }
 
@@ -112,8 +112,8 @@ export class KeyManager {
    * Revoke (delete) a key: it stops working at once on this instance, and on others as soon as the
    * store's invalidation channel delivers (else within the cache TTL). Revoking twice is `not_found`.
    */
-  async revoke(id: string, scope: OwnerScope = {}): Promise<ApiKeyInfo> {
-    const record = await this.#live(id, scope);
+  async revoke(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
+    const record = await this.#live(id, scope ?? {});
     const now = new Date(this.#d.runtime.now());
     const updated = await this.#call(() => this.#d.store.update(record.id, { revokedAt: now, updatedAt: now }));
     this.#d.invalidate(record.id);
@@ -126,7 +126,8 @@ export class KeyManager {
    * Replace a key by a new one with the same nickname, scopes, organization and expiry. The old key
    * keeps working for `gracePeriodSeconds` (default 0: it stops at once), then answers `expired_api_key`.
    */
-  async rotate(id: string, options: OwnerScope & { readonly gracePeriodSeconds?: number } = {}): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
+  async rotate(id: string, opts?: (OwnerScope & { readonly gracePeriodSeconds?: number }) | null): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
+    const options = opts ?? {};
     const grace = readGracePeriod(options.gracePeriodSeconds, this.#d.options.maxGracePeriodSeconds ?? 30 * 86_400);
     const old = await this.#live(id, options);
     const now = this.#d.runtime.now();
@@ -176,6 +177,9 @@ export class KeyManager {
 
   async #live(id: string, scope: OwnerScope): Promise<ApiKeyRecord> {
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw notFound();
+    if (scope.ownerId !== undefined && scope.ownerId !== null && typeof scope.ownerId !== 'string') {
+      throw new KeyManagerError('invalid_input', 'ownerId must be a string.', { field: 'ownerId' });
+    }
     const record = await this.#call(() => this.#d.store.getById(id));
     if (record === null || record.revokedAt !== null) throw notFound();
     if (scope.ownerId !== undefined && record.ownerId !== scope.ownerId) throw notOwner();

@@ -47,9 +47,15 @@ function toPrincipal(record: ApiKeyRecord, prefix: KeyPrefix): Principal {
     scopes: Object.freeze([...record.scopes]),
     environment: prefix.environment,
     expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt.getTime()),
-    metadata: deepFreeze(structuredClone(record.metadata)) as Readonly<Record<string, unknown>>,
+    metadata: isEmpty(record.metadata) ? EMPTY : (deepFreeze(structuredClone(record.metadata)) as Readonly<Record<string, unknown>>),
   });
 }
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+const isEmpty = (value: object) => {
+  for (const _ in value) return false;
+  return true;
+};
 
 // The principal of a cached key is shared by every request that uses it: nothing in it may change.
 function deepFreeze<T>(value: T): T {

@@ -1,0 +1,19 @@
+// Runtime smoke test of the built CommonJS entry points (run by .ci/run after the build):
+// require() of every subpath, one key minted and verified, one class identity across subpaths.
+const assert = require('node:assert/strict');
+const core = require('@keyward/core');
+const errors = require('@keyward/core/errors');
+
+(async () => {
+  assert.equal(core.KeyManagerError, errors.KeyManagerError);
+  // @keyward/core/testing is ESM-only (it imports vitest): it must not resolve for require().
+  assert.throws(() => require('@keyward/core/testing'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+  const keyward = core.createKeyward({ store: new core.MemoryKeyStore(), prefixes: ['eck_live_'], pepper: 'p'.repeat(32) });
+  const { key } = await keyward.keys.create({ ownerId: 'u', nickname: 'smoke', scopes: ['a:b'] });
+  assert.equal((await keyward.authenticate({ authorization: `Bearer ${key}` })).ok, true);
+  await keyward.close();
+  console.log('cjs smoke ok');
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+// Runtime smoke test of the built ES module entry points (run by .ci/run after the build).
+import assert from 'node:assert/strict';
+import { KeyManagerError, MemoryKeyStore, createKeyward } from '@keyward/core';
+import { KeyManagerError as FromErrors } from '@keyward/core/errors';
+import { createFaultyStore, runKeyStoreContract } from '@keyward/core/testing';
+
+assert.equal(KeyManagerError, FromErrors);
+assert.equal(typeof runKeyStoreContract, 'function');
+const store = createFaultyStore(new MemoryKeyStore());
+const keyward = createKeyward({ store, prefixes: ['eck_live_'], pepper: 'p'.repeat(32) });
+const { key } = await keyward.keys.create({ ownerId: 'u', nickname: 'smoke', scopes: ['a:b'] });
+assert.equal((await keyward.authenticate({ 'x-api-key': key })).ok, true);
+assert.equal((await keyward.authenticate({ 'x-api-key': key.slice(0, -1) + (key.endsWith('a') ? 'b' : 'a') })).ok, false);
+assert.equal(store.calls.findByHash, 1);
+await keyward.close();
+console.log('esm smoke ok');
