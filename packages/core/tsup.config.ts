@@ -1,13 +1,14 @@
 import { defineConfig } from 'tsup';
+import type { Options } from 'tsup';
 
-const common = {
+const common: Options = {
   dts: true,
   sourcemap: true,
   target: 'node20',
   splitting: true,
   treeshake: true,
   external: ['vitest'],
-} as const;
+};
 
 export default defineConfig([
   // The library: ESM + CJS, with shared chunks so both subpaths see one KeyManagerError class.
