@@ -1,33 +1,35 @@
-import { describe, expect, it } from 'vitest';
-import type { TestContext } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { InvalidationEvent, KeyStore } from '../store.js';
 import { randomKeyId, waitFor } from './contract-helpers.js';
 import type { ContractContext } from './contract-helpers.js';
 
 /**
- * The publish/subscribe tests of the `KeyStore` contract. `supportsPubSub` as in
- * `KeyStoreContractOptions`: `false` skips the group, `undefined` detects per test.
+ * The publish/subscribe tests of the `KeyStore` contract. Pub/sub is a declared capability, never
+ * a skip: with `supportsPubSub` (the default) the store must have both methods and they must
+ * work; without it, the store must have neither (the core would not subscribe to a store with
+ * only one of them, and instances would silently miss revocations).
  */
-export function describePubSubContract({ store, test }: ContractContext, supportsPubSub: boolean | undefined): void {
+export function describePubSubContract({ store, test }: ContractContext, supportsPubSub: boolean): void {
   describe('publish/subscribe', () => {
-    if (supportsPubSub === false) {
-      it.skip('publish/subscribe tests (skipped: supportsPubSub is false for this store)');
+    if (!supportsPubSub) {
+      test('declares no publish/subscribe: has neither method', async () => {
+        expect(store().publish, 'supportsPubSub is false, but the store has publish').toBeUndefined();
+        expect(store().subscribe, 'supportsPubSub is false, but the store has subscribe').toBeUndefined();
+      });
       return;
     }
-    const pubSub = (ctx: TestContext): Required<Pick<KeyStore, 'publish' | 'subscribe'>> => {
+    const pubSub = (): Required<Pick<KeyStore, 'publish' | 'subscribe'>> => {
       const { publish, subscribe } = store();
-      if (publish === undefined || subscribe === undefined) {
-        if (supportsPubSub === true) throw new Error('supportsPubSub is true but the store lacks publish/subscribe');
-        return ctx.skip('the store has no publish/subscribe');
-      }
-      return { publish: publish.bind(store()), subscribe: subscribe.bind(store()) };
+      expect(publish, 'the store has no publish(): pass { supportsPubSub: false } if it has no channel').toBeTypeOf('function');
+      expect(subscribe, 'the store has no subscribe(): pass { supportsPubSub: false } if it has no channel').toBeTypeOf('function');
+      return { publish: publish!.bind(store()), subscribe: subscribe!.bind(store()) };
     };
     const collector = (keyId: string): { events: InvalidationEvent[]; listener: (event: InvalidationEvent) => void } => {
       const events: InvalidationEvent[] = [];
       return { events, listener: (event) => void (event.keyId === keyId && events.push(event)) };
     };
-    test('delivers each event, carrying only type and keyId, to every subscriber including the publisher', async (ctx) => {
-      const { publish, subscribe } = pubSub(ctx);
+    test('delivers each event, carrying only type and keyId, to every subscriber including the publisher', async () => {
+      const { publish, subscribe } = pubSub();
       const keyId = randomKeyId();
       const [one, two] = [collector(keyId), collector(keyId)];
       const unsubscribe = [await subscribe(one.listener), await subscribe(two.listener)];
@@ -43,8 +45,8 @@ export function describePubSubContract({ store, test }: ContractContext, support
         for (const stop of unsubscribe) await stop();
       }
     });
-    test('stops delivering to a listener once it unsubscribed', async (ctx) => {
-      const { publish, subscribe } = pubSub(ctx);
+    test('stops delivering to a listener once it unsubscribed', async () => {
+      const { publish, subscribe } = pubSub();
       const keyId = randomKeyId();
       const [gone, kept] = [collector(keyId), collector(keyId)];
       const stopGone = await subscribe(gone.listener);

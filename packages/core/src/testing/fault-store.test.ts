@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyStore } from '../memory-store.js';
-import type { ApiKeyRecord, InvalidationEvent } from '../store.js';
+import type { ApiKeyRecord, InvalidationEvent, KeyStore } from '../store.js';
 import { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE, runKeyStoreContract } from './index.js';
 
 runKeyStoreContract('FaultyStore(MemoryKeyStore) with no fault', () => ({ store: createFaultyStore(new MemoryKeyStore()) }));
@@ -69,4 +69,21 @@ describe('createFaultyStore', () => {
     expect(received).toEqual([{ type: 'updated', keyId: 'key_1' }]);
     await full.close?.();
   });
+});
+
+/** A real store with its invalidation channel removed: only the data methods of a MemoryKeyStore. */
+function withoutChannel(inner: MemoryKeyStore): KeyStore {
+  return {
+    findByHash: (hash) => inner.findByHash(hash),
+    getById: (id) => inner.getById(id),
+    insert: (record) => inner.insert(record),
+    listByOwner: (ownerId) => inner.listByOwner(ownerId),
+    update: (id, patch) => inner.update(id, patch),
+    rotate: (oldId, next, oldExpiresAt) => inner.rotate(oldId, next, oldExpiresAt),
+    touchLastUsed: (entries) => inner.touchLastUsed(entries),
+  };
+}
+
+runKeyStoreContract('FaultyStore over a store without a channel', () => ({ store: createFaultyStore(withoutChannel(new MemoryKeyStore())) }), {
+  supportsPubSub: false,
 });

@@ -13,7 +13,10 @@ export interface KeyStoreContractFixture {
 
 /** Options of {@link runKeyStoreContract}. */
 export interface KeyStoreContractOptions {
-  /** Run the publish/subscribe tests. Default: detected per test from `store.publish` and `store.subscribe`. */
+  /**
+   * Whether the store has an invalidation channel (`publish` + `subscribe`). Default true: the
+   * pub/sub tests run and fail if the methods are missing. `false`: the store must have neither.
+   */
   readonly supportsPubSub?: boolean;
   /** Timeout in ms for each test and hook (raise it for remote databases). Default: vitest's. */
   readonly timeout?: number;
@@ -59,6 +62,6 @@ export function runKeyStoreContract(
     }, options.timeout);
 
     describeRecordContract(context);
-    describePubSubContract(context, options.supportsPubSub);
+    describePubSubContract(context, options.supportsPubSub ?? true);
   });
 }
