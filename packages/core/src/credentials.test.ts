@@ -12,7 +12,7 @@ describe('extractCredential', () => {
 
   it('prefers X-API-Key when both are sent, even a bad one', () => {
     expect(extractCredential({ 'x-api-key': KEY, authorization: 'Bearer other' })).toMatchObject({ ok: true, credential: { source: 'x-api-key' } });
-    expect(extractCredential({ 'x-api-key': 'a b', authorization: `Bearer ${KEY}` })).toMatchObject({ code: 'malformed_credentials', source: 'x-api-key' });
+    expect(extractCredential({ 'x-api-key': 'a b', authorization: `Bearer ${KEY}` })).toMatchObject({ failure: { code: 'malformed_credentials', source: 'x-api-key' } });
   });
 
   it('accepts any case of the scheme, trims surrounding whitespace, allows several spaces', () => {
@@ -25,12 +25,12 @@ describe('extractCredential', () => {
   it('works with a Fetch Headers object and a lookup function', () => {
     expect(extractCredential(new Headers({ 'X-API-Key': KEY }))).toMatchObject({ ok: true });
     expect(extractCredential((name) => (name === 'authorization' ? `Bearer ${KEY}` : undefined))).toMatchObject({ ok: true });
-    expect(extractCredential(new Headers())).toEqual({ ok: false, code: 'missing_credentials' });
+    expect(extractCredential(new Headers())).toEqual({ ok: false, failure: { code: 'missing_credentials' } });
   });
 
   it('does not read inherited properties of a plain object', () => {
     const headers = Object.create({ 'x-api-key': KEY }) as Record<string, string>;
-    expect(extractCredential(headers)).toEqual({ ok: false, code: 'missing_credentials' });
+    expect(extractCredential(headers)).toEqual({ ok: false, failure: { code: 'missing_credentials' } });
   });
 
   it.each([
@@ -59,7 +59,7 @@ describe('extractCredential', () => {
   ] as const)('%j → %s (%s)', (headers, code, reason) => {
     const result = extractCredential(headers as Record<string, string>);
     expect(result.ok).toBe(false);
-    expect(result).toMatchObject(reason === undefined ? { code } : { code, reason });
+    expect(result).toMatchObject({ ok: false, failure: reason === undefined ? { code } : { code, reason } });
   });
 
   it('accepts b64token padding', () => {
@@ -67,12 +67,12 @@ describe('extractCredential', () => {
   });
 
   it('honours maxLength', () => {
-    expect(extractCredential({ 'x-api-key': 'a'.repeat(100) }, { maxLength: 99 })).toMatchObject({ reason: 'too_long' });
+    expect(extractCredential({ 'x-api-key': 'a'.repeat(100) }, { maxLength: 99 })).toMatchObject({ failure: { reason: 'too_long' } });
     expect(extractCredential({ 'x-api-key': 'a'.repeat(99) }, { maxLength: 99 })).toMatchObject({ ok: true });
   });
 
   it('authorizationOnly ignores X-API-Key', () => {
-    expect(extractCredential({ 'x-api-key': KEY }, { authorizationOnly: true })).toEqual({ ok: false, code: 'missing_credentials' });
+    expect(extractCredential({ 'x-api-key': KEY }, { authorizationOnly: true })).toEqual({ ok: false, failure: { code: 'missing_credentials' } });
   });
 
   it('property: arbitrary header values never throw and always map to a SPEC outcome', () => {
@@ -95,8 +95,8 @@ describe('extractCredential', () => {
           expect(result.credential.value).toMatch(/^[A-Za-z0-9\-._~+/]+=*$/);
           expect(result.credential.source).toBe(apiKey !== undefined ? 'x-api-key' : 'authorization');
         } else {
-          expect(['missing_credentials', 'malformed_credentials']).toContain(result.code);
-          if (result.code === 'missing_credentials') expect(apiKey === undefined && authorization === undefined).toBe(true);
+          expect(['missing_credentials', 'malformed_credentials']).toContain(result.failure.code);
+          if (result.failure.code === 'missing_credentials') expect(apiKey === undefined && authorization === undefined).toBe(true);
         }
       }),
     );

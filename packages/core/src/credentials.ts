@@ -1,4 +1,4 @@
-import type { CredentialSource, MalformedReason } from './errors.js';
+import type { CredentialSource, FailureOf, MalformedReason } from './errors.js';
 
 /**
  * Anything that answers "what is the value of header X": a function, a Fetch `Headers`, or a
@@ -16,11 +16,10 @@ export interface Credential {
   readonly value: string;
 }
 
-/** Result of {@link extractCredential}. */
+/** Result of {@link extractCredential}: a failure is already the `AuthFailure` the pipeline answers with. */
 export type ExtractResult =
   | { readonly ok: true; readonly credential: Credential }
-  | { readonly ok: false; readonly code: 'missing_credentials' }
-  | { readonly ok: false; readonly code: 'malformed_credentials'; readonly reason: MalformedReason; readonly source: CredentialSource };
+  | { readonly ok: false; readonly failure: FailureOf<'missing_credentials'> | FailureOf<'malformed_credentials'> };
 
 /** Options of {@link extractCredential}. */
 export interface ExtractOptions {
@@ -94,8 +93,10 @@ function single(raw: string | readonly string[]): Single {
   return { ok: false, reason: raw.length === 0 ? 'empty' : 'multiple_values' };
 }
 
+const MISSING: ExtractResult = Object.freeze({ ok: false, failure: Object.freeze({ code: 'missing_credentials' }) });
+
 function malformed(reason: MalformedReason, source: CredentialSource): ExtractResult {
-  return { ok: false, code: 'malformed_credentials', reason, source };
+  return { ok: false, failure: { code: 'malformed_credentials', reason, source } };
 }
 
 function validate(value: string, source: CredentialSource, maxLength: number): ExtractResult {
@@ -115,10 +116,12 @@ function validate(value: string, source: CredentialSource, maxLength: number): E
  * ```ts
  * const found = extractCredential(req.headers);
  * if (found.ok) use(found.credential.value);
- * else if (found.code === 'missing_credentials') challenge();
+ * else if (found.failure.code === 'missing_credentials') challenge();
  * ```
  */
 export function extractCredential(headers: HeaderInput, options: ExtractOptions = {}): ExtractResult {
+  // Whatever a caller passes, a value that holds no headers has no credential (never a TypeError).
+  if (headers === null || (typeof headers !== 'object' && typeof headers !== 'function')) return MISSING;
   const maxLength = options.maxLength ?? DEFAULT_MAX_CREDENTIAL_LENGTH;
   if (options.authorizationOnly !== true) {
     const rawKey = readHeader(headers, 'x-api-key');
@@ -129,7 +132,7 @@ export function extractCredential(headers: HeaderInput, options: ExtractOptions 
     }
   }
   const rawAuth = readHeader(headers, 'authorization');
-  if (rawAuth === undefined || rawAuth === null) return { ok: false, code: 'missing_credentials' };
+  if (rawAuth === undefined || rawAuth === null) return MISSING;
   const one = single(rawAuth);
   if (!one.ok) return malformed(one.reason, 'authorization');
   const value = trimOws(one.value);

@@ -241,6 +241,9 @@ describe('remote JWKS', () => {
     const verifier = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, algorithms: ['RS256'] }, clockAt());
     const token = await sign(base, privateKey, { alg: 'RS256', kid: 'k1' });
     expect(failureOf(await verifier.verify(token))).toEqual({ code: 'auth_unavailable', reason: 'jwks_unavailable', retryAfterSeconds: 5 });
+    // the instance's Retry-After applies to JWKS outages as to store outages
+    const configured = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, algorithms: ['RS256'] }, { ...clockAt(), retryAfterSeconds: 11 });
+    expect(failureOf(await configured.verify(token))).toMatchObject({ code: 'auth_unavailable', retryAfterSeconds: 11 });
     // garbage never reaches the key source, so it stays a 401
     expect(failureOf(await verifier.verify('abc.def.')).code).toBe('invalid_token');
   });

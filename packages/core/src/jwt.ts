@@ -76,7 +76,6 @@ const JOSE_REASONS: Readonly<Record<string, InvalidTokenReason>> = {
   ERR_JOSE_NOT_SUPPORTED: 'algorithm',
 };
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
-const UNAVAILABLE = Object.freeze({ code: 'auth_unavailable', reason: 'jwks_unavailable', retryAfterSeconds: 5 } as const);
 
 const invalid = (reason: InvalidTokenReason): JwtResult => ({ ok: false, failure: Object.freeze({ code: 'invalid_token', reason }) });
 
@@ -104,8 +103,13 @@ export function looksLikeJwt(value: string): boolean {
  * const result = await verifier.verify(token); // { ok: true, principal } | { ok: false, failure }
  * ```
  */
-export function createJwtVerifier(options: JwtVerifierOptions, runtime: Pick<Runtime, 'now'> = defaultRuntime): JwtVerifier {
+export function createJwtVerifier(
+  options: JwtVerifierOptions,
+  runtime: Pick<Runtime, 'now'> & { readonly retryAfterSeconds?: number } = defaultRuntime,
+): JwtVerifier {
   const { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requireSubject } = resolveJwtOptions(options);
+  // A JWKS endpoint that cannot be reached is an outage like a store's: same Retry-After.
+  const unavailable = Object.freeze({ code: 'auth_unavailable', reason: 'jwks_unavailable', retryAfterSeconds: runtime.retryAfterSeconds ?? 5 } as const);
 
   return {
     async verify(token) {
@@ -116,14 +120,13 @@ export function createJwtVerifier(options: JwtVerifierOptions, runtime: Pick<Run
         });
         return toPrincipal(payload, orgClaim, requireSubject);
       } catch (error) {
-        return classify(error);
+        return error instanceof KeySourceUnavailable ? { ok: false, failure: unavailable } : classify(error);
       }
     },
   };
 }
 
 function classify(error: unknown): JwtResult {
-  if (error instanceof KeySourceUnavailable) return { ok: false, failure: UNAVAILABLE };
   if (!(error instanceof errors.JOSEError)) return invalid('malformed');
   if (error instanceof errors.JWTClaimValidationFailed) return invalid(error.claim === 'nbf' ? 'not_yet_valid' : 'claims');
   return invalid(JOSE_REASONS[error.code] ?? 'malformed');

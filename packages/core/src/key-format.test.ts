@@ -44,7 +44,8 @@ describe('generateKey / parseKey', () => {
     expect(key.slice(-CHECKSUM_LENGTH)).toBe(computeChecksum(key.slice(0, -CHECKSUM_LENGTH)));
     const parsed = parseKey(key, prefixes);
     expect(parsed.ok && parsed.key.prefix.environment).toBe('live');
-    expect(parsed.ok && keyStart(parsed.key)).toBe(key.slice(0, 'eck_live_'.length + 4));
+    expect(keyStart(key, 'eck_live_')).toBe(key.slice(0, 'eck_live_'.length + 4));
+    expect(parsed.ok && keyStart(key, parsed.key.prefix.prefix)).toBe('eck_live_' + key.slice(9, 13));
   });
 
   it('encodes the checksum as zero-padded base62 of the CRC32', () => {

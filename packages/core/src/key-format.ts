@@ -113,7 +113,14 @@ export function parseKey(value: string, prefixes: readonly KeyPrefix[]): ParseKe
   return { ok: true, key: { prefix, secret: value.slice(start, end), key: value } };
 }
 
-/** The display hint stored with a key: prefix + first 4 characters of the secret. */
-export function keyStart(parsed: ParsedKey): string {
-  return parsed.prefix.prefix + parsed.secret.slice(0, START_SECRET_CHARS);
+/**
+ * The display hint stored with a key: its prefix + the first 4 characters of the secret.
+ *
+ * @example
+ * ```ts
+ * keyStart('eck_live_3xK9abc...', 'eck_live_'); // "eck_live_3xK9"
+ * ```
+ */
+export function keyStart(key: string, prefix: string): string {
+  return key.slice(0, prefix.length + START_SECRET_CHARS);
 }

@@ -2,10 +2,10 @@ import { generateBase62 } from './base62.js';
 import { KeyManagerError } from './errors.js';
 import type { KeyHasher } from './hashing.js';
 import type { KeyPrefix } from './key-format.js';
-import { generateKey, keyStart, parseKey } from './key-format.js';
+import { generateKey, keyStart } from './key-format.js';
 import type { Runtime } from './runtime.js';
 import { isValidGrant } from './scopes.js';
-import type { ApiKeyRecord, InvalidationEvent, KeyStore } from './store.js';
+import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from './store.js';
 import { readCreateInput, readGracePeriod, toApiKeyInfo } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
 
@@ -30,6 +30,16 @@ export interface CreatedKey {
 /** Who is asking: when given, the key must belong to this owner (else `not_owner`). */
 export interface OwnerScope {
   readonly ownerId?: string;
+}
+
+/** What a new key copies from its request (create) or from the key it replaces (rotate). */
+type MintFields = Pick<ApiKeyRecord, 'ownerId' | 'orgId' | 'nickname' | 'scopes' | 'metadata' | 'expiresAt'>;
+
+/** The owner a call is restricted to, if any; a non-string owner is a caller error. */
+function ownerOf(scope: OwnerScope | null | undefined): string | undefined {
+  const ownerId = scope?.ownerId ?? undefined;
+  if (ownerId !== undefined && typeof ownerId !== 'string') throw new KeyManagerError('invalid_input', 'ownerId must be a string.', { field: 'ownerId' });
+  return ownerId;
 }
 
 interface ManagerDeps {
@@ -74,20 +84,8 @@ export class KeyManager {
       defaultScopes: this.#d.options.defaultScopes ?? [],
       isAllowed: (s) => isValidGrant(s) && (this.#allowed === null || this.#allowed.has(s)),
     });
-    for (let attempt = 0; ; attempt++) {
-      const { key, record } = this.#mint(valid.prefix, now, {
-        ownerId: valid.ownerId,
-        orgId: valid.orgId,
-        nickname: valid.nickname,
-        scopes: valid.scopes,
-        metadata: valid.metadata,
-        expiresAt: valid.expiresAt,
-      });
-      const result = await this.#call(() => this.#d.store.insert(record));
-      if (result.ok) return { key, record: toApiKeyInfo(record, this.#d.prefixes) };
-      if (result.conflict === 'nickname') throw nicknameTaken(valid.nickname);
-      if (attempt >= 2) throw new KeyManagerError('store_unavailable', 'Could not store the key (id or hash collision).');
-    }
+    const { key, record } = await this.#mintAndStore(valid.prefix, now, valid, (next) => this.#d.store.insert(next));
+    return { key, record: toApiKeyInfo(record, this.#d.prefixes) };
   }
 
   /** The owner's live keys (not revoked, not expired), oldest first; never the key or its hash. */
@@ -104,7 +102,8 @@ export class KeyManager {
   async get(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo | null> {
     const record = await this.#call(() => this.#d.store.getById(String(id)));
     if (record === null) return null;
-    if (scope?.ownerId !== undefined && scope.ownerId !== null && record.ownerId !== scope.ownerId) throw notOwner();
+    const ownerId = ownerOf(scope);
+    if (ownerId !== undefined && record.ownerId !== ownerId) throw notOwner();
     return this.#info(record);
   }
 
@@ -113,7 +112,7 @@ export class KeyManager {
    * store's invalidation channel delivers (else within the cache TTL). Revoking twice is `not_found`.
    */
   async revoke(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
-    const record = await this.#live(id, scope ?? {});
+    const record = await this.#live(id, scope);
     const now = new Date(this.#d.runtime.now());
     const updated = await this.#call(() => this.#d.store.update(record.id, { revokedAt: now, updatedAt: now }));
     this.#d.invalidate(record.id);
@@ -134,32 +133,37 @@ export class KeyManager {
     const prefix = this.#d.prefixes.find((p) => p.prefix === old.prefix) ?? this.#d.mintPrefix;
     const graceEnd = now + grace * 1000;
     const oldExpiresAt = new Date(old.expiresAt === null ? graceEnd : Math.min(old.expiresAt.getTime(), graceEnd));
+    const { key, record } = await this.#mintAndStore(prefix, now, old, (next) => this.#d.store.rotate(old.id, next, oldExpiresAt));
+    this.#d.invalidate(old.id);
+    await this.#publish({ type: 'rotated', keyId: old.id });
+    const previous = { ...old, expiresAt: oldExpiresAt, replacedById: record.id, updatedAt: new Date(now) };
+    return { key, record: toApiKeyInfo(record, this.#d.prefixes), previous: this.#info(previous) };
+  }
+
+  /**
+   * Mint a key and write it with `write` (insert or rotate). A nickname clash or a vanished old key
+   * is the caller's error; an id/hash collision (about 2^-128) is retried with fresh randomness.
+   */
+  async #mintAndStore(prefix: KeyPrefix, now: number, from: MintFields, write: (record: ApiKeyRecord) => Promise<RotateResult>) {
     for (let attempt = 0; ; attempt++) {
-      const { key, record } = this.#mint(prefix, now, old);
-      const result = await this.#call(() => this.#d.store.rotate(old.id, record, oldExpiresAt));
-      if (result.ok) {
-        this.#d.invalidate(old.id);
-        await this.#publish({ type: 'rotated', keyId: old.id });
-        const previous = { ...old, expiresAt: oldExpiresAt, replacedById: record.id, updatedAt: new Date(now) };
-        return { key, record: toApiKeyInfo(record, this.#d.prefixes), previous: this.#info(previous) };
-      }
+      const minted = this.#mint(prefix, now, from);
+      const result = await this.#call(() => write(minted.record));
+      if (result.ok) return minted;
       if (result.conflict === 'not_found' || result.conflict === 'not_active') throw notFound();
-      if (result.conflict === 'nickname') throw nicknameTaken(old.nickname);
+      if (result.conflict === 'nickname') throw nicknameTaken(from.nickname);
       if (attempt >= 2) throw new KeyManagerError('store_unavailable', 'Could not store the key (id or hash collision).');
     }
   }
 
-  #mint(prefix: KeyPrefix, now: number, from: Pick<ApiKeyRecord, 'ownerId' | 'orgId' | 'nickname' | 'scopes' | 'metadata' | 'expiresAt'>) {
+  #mint(prefix: KeyPrefix, now: number, from: MintFields) {
     const key = generateKey(prefix.prefix, this.#d.runtime.random);
-    const parsed = parseKey(key, [prefix]);
-    if (!parsed.ok) throw new Error('keyward: a freshly minted key failed to parse'); // unreachable
     const created = new Date(now);
     const record: ApiKeyRecord = {
       id: `key_${generateBase62(24, this.#d.runtime.random)}`,
       hash: this.#d.hasher.current.hash(key),
       pepperId: this.#d.hasher.current.pepperId,
       prefix: prefix.prefix,
-      start: keyStart(parsed.key),
+      start: keyStart(key, prefix.prefix),
       ownerId: from.ownerId,
       orgId: from.orgId,
       nickname: from.nickname,
@@ -175,14 +179,12 @@ export class KeyManager {
     return { key, record };
   }
 
-  async #live(id: string, scope: OwnerScope): Promise<ApiKeyRecord> {
+  async #live(id: string, scope: OwnerScope | null | undefined): Promise<ApiKeyRecord> {
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw notFound();
-    if (scope.ownerId !== undefined && scope.ownerId !== null && typeof scope.ownerId !== 'string') {
-      throw new KeyManagerError('invalid_input', 'ownerId must be a string.', { field: 'ownerId' });
-    }
+    const ownerId = ownerOf(scope);
     const record = await this.#call(() => this.#d.store.getById(id));
     if (record === null || record.revokedAt !== null) throw notFound();
-    if (scope.ownerId !== undefined && record.ownerId !== scope.ownerId) throw notOwner();
+    if (ownerId !== undefined && record.ownerId !== ownerId) throw notOwner();
     if (record.expiresAt !== null && record.expiresAt.getTime() <= this.#d.runtime.now()) throw notFound();
     return record;
   }

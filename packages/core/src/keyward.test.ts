@@ -83,3 +83,15 @@ describe('no key material leaks', () => {
     expect(all).not.toContain(tampered.slice(9, 39));
   });
 });
+
+describe('respondError', () => {
+  it('answers management errors with the configured realm and Retry-After', async () => {
+    const { keyward, store } = setup({ responses: { realm: 'agents' }, retryAfterSeconds: 9 });
+    const { record } = await keyward.keys.create(owner);
+    const notOwner = await keyward.keys.revoke(record.id, { ownerId: 'user_2' }).catch((e: unknown) => e);
+    expect(keyward.respondError(notOwner)).toMatchObject({ status: 401, headers: { 'www-authenticate': 'Bearer realm="agents", error="invalid_token"' } });
+    store.fail('error');
+    const down = await keyward.keys.list('user_1').catch((e: unknown) => e);
+    expect(keyward.respondError(down)).toMatchObject({ status: 503, headers: { 'retry-after': '9' }, body: { code: 'store_unavailable' } });
+  });
+});

@@ -15,14 +15,13 @@ import { KeyManager } from './key-manager.js';
 import type { AuthResult, OptionalAuthResult } from './pipeline.js';
 import { Pipeline } from './pipeline.js';
 import type { FailureResponse, ResponseOptions } from './responses.js';
-import { createFailureResponder } from './responses.js';
+import { createFailureResponder, managementErrorResponse } from './responses.js';
 import type { Runtime } from './runtime.js';
 import { defaultRuntime } from './runtime.js';
 import type { KeyStore } from './store.js';
 import type { UsageOptions } from './usage.js';
 import { UsageRecorder } from './usage.js';
 import { checkOptions } from './options.js';
-import { isValidGrant } from './scopes.js';
 
 /** Options of {@link createKeyward}. Checked once; unknown options are an error naming them. */
 export interface KeywardOptions {
@@ -70,6 +69,11 @@ export interface Keyward {
   authenticateManagement(headers: HeaderInput): Promise<AuthResult>;
   /** Map a failure to `{ status, headers, body, json }` (SPEC §5). */
   respond(failure: AuthFailure): FailureResponse;
+  /**
+   * Map an error of a management route (a `KeyManagerError`, `'invalid_json'`, anything else) to
+   * `{ status, headers, body, json }`, with this instance's realm and `Retry-After`.
+   */
+  respondError(error: unknown): ReturnType<typeof managementErrorResponse>;
   /** The key manager: create, list, get, revoke, rotate. */
   readonly keys: KeyManager;
   /** Accepted prefixes (longest first). */
@@ -82,20 +86,6 @@ export interface Keyward {
   readonly ready: Promise<void>;
   /** Flush usage, unsubscribe, stop timers. Does not close the user's store client. */
   close(): Promise<void>;
-}
-
-function checkScopeLists(keys: KeyManagerOptions | undefined): void {
-  const allowed = keys?.allowedScopes;
-  for (const [name, list] of [['allowedScopes', allowed], ['defaultScopes', keys?.defaultScopes]] as const) {
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new KeywardConfigError(`keys.${name} must be an array of scopes`);
-    for (const s of list) {
-      if (!isValidGrant(s)) throw new KeywardConfigError(`keys.${name}: ${JSON.stringify(s)} is not a valid scope`);
-      if (name === 'defaultScopes' && allowed !== undefined && !allowed.includes(s)) {
-        throw new KeywardConfigError(`keys.defaultScopes: ${JSON.stringify(s)} is not in keys.allowedScopes`);
-      }
-    }
-  }
 }
 
 const KNOWN = ['store', 'prefixes', 'pepper', 'jwt', 'acceptJwt', 'cache', 'usage', 'keys', 'responses', 'storeTimeoutMs', 'retryAfterSeconds', 'maxCredentialLength', 'logger', 'production', 'now', 'random'] as const;
@@ -119,16 +109,17 @@ export function createKeyward(options: KeywardOptions): Keyward {
   const prefixes = normalizePrefixes(o.prefixes);
   const first = typeof o.prefixes[0] === 'string' ? o.prefixes[0] : o.prefixes[0]!.prefix;
   const hasher = createKeyHasher(o.pepper);
-  checkScopeLists(o.keys);
   if (!hasher.peppered && (o.production ?? process.env.NODE_ENV === 'production')) {
     warn('keyward: no pepper configured; API keys are hashed with plain SHA-256. Set `pepper` in production.');
   }
+  const retryAfterSeconds = o.retryAfterSeconds ?? 5;
   const cache = new VerificationCache(o.cache ?? {}, runtime.random(16), runtime.now);
   const usage = new UsageRecorder(o.store, o.usage ?? {}, () => warn('keyward: could not write lastUsedAt; will retry on the next flush'));
-  const managementJwt = o.jwt === undefined ? null : createJwtVerifier(o.jwt, runtime);
+  const jwtContext = { now: runtime.now, retryAfterSeconds };
+  const managementJwt = o.jwt === undefined ? null : createJwtVerifier(o.jwt, jwtContext);
   const apiJwtOptions = o.acceptJwt === true ? o.jwt : o.acceptJwt === false || o.acceptJwt === undefined ? undefined : o.acceptJwt;
   if (o.acceptJwt === true && o.jwt === undefined) throw new KeywardConfigError('acceptJwt: true needs the jwt option');
-  const apiJwt = apiJwtOptions === undefined ? null : apiJwtOptions === o.jwt ? managementJwt : createJwtVerifier(apiJwtOptions, runtime);
+  const apiJwt = apiJwtOptions === undefined ? null : apiJwtOptions === o.jwt ? managementJwt : createJwtVerifier(apiJwtOptions, jwtContext);
   const pipeline = new Pipeline({
     store: o.store,
     prefixes,
@@ -139,7 +130,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
     managementJwt,
     now: runtime.now,
     storeTimeoutMs: o.storeTimeoutMs ?? 2_000,
-    retryAfterSeconds: o.retryAfterSeconds ?? 5,
+    retryAfterSeconds,
     maxCredentialLength: o.maxCredentialLength ?? DEFAULT_MAX_CREDENTIAL_LENGTH,
   });
   const invalidate = (keyId: string) => pipeline.invalidate(keyId);
@@ -176,6 +167,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
     authenticate: authenticate as Keyward['authenticate'],
     authenticateManagement: (headers) => pipeline.authenticateManagement(headers),
     respond,
+    respondError: (error) => managementErrorResponse(error, { realm: o.responses?.realm, retryAfterSeconds }),
     keys,
     prefixes,
     invalidate,

@@ -1,4 +1,5 @@
 import { KeywardConfigError } from './errors.js';
+import { isValidGrant } from './scopes.js';
 
 /**
  * Check the top-level option object once: it must be an object, carry `store` and `prefixes`,
@@ -33,10 +34,26 @@ export function checkOptions<T extends object>(options: T, known: readonly strin
     if (extra.length > 0) throw new KeywardConfigError(`createKeyward: unknown option ${extra.map((k) => `"${group}.${k}"`).join(', ')}`);
     for (const [name, [min, max]] of Object.entries(ranges)) validateRange((value as Record<string, unknown>)[name], `${group}.${name}`, min, max);
   }
+  checkScopeLists(o.keys as { allowedScopes?: unknown; defaultScopes?: unknown } | undefined);
   for (const fn of ['now', 'random'] as const) {
     if (o[fn] !== undefined && typeof o[fn] !== 'function') throw new KeywardConfigError(`createKeyward: "${fn}" must be a function`);
   }
   return options;
+}
+
+/** `keys.allowedScopes` / `keys.defaultScopes`: valid grants, and defaults within the allow-list. */
+function checkScopeLists(keys: { allowedScopes?: unknown; defaultScopes?: unknown } | undefined): void {
+  const allowed = keys?.allowedScopes;
+  for (const [name, list] of [['allowedScopes', allowed], ['defaultScopes', keys?.defaultScopes]] as const) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new KeywardConfigError(`keys.${name} must be an array of scopes`);
+    for (const s of list) {
+      if (!isValidGrant(s)) throw new KeywardConfigError(`keys.${name}: ${JSON.stringify(s)} is not a valid scope`);
+      if (name === 'defaultScopes' && Array.isArray(allowed) && !allowed.includes(s)) {
+        throw new KeywardConfigError(`keys.defaultScopes: ${JSON.stringify(s)} is not in keys.allowedScopes`);
+      }
+    }
+  }
 }
 
 /** Throw a {@link KeywardConfigError} quoting `name` unless `value` is undefined or a number in [min, max]. */

@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { PEPPER, apiKey, bearer, eventually, setup } from '../test/helpers.js';
+import { PEPPER, apiKey, bearer, setup, waitFor } from '../test/helpers.js';
 import { createKeyward } from './keyward.js';
 import { generateKey } from './key-format.js';
 
@@ -206,7 +206,7 @@ describe('invalidation across instances', () => {
     const { key, record } = await a.keys.create(owner);
     expect((await b.authenticate(apiKey(key))).ok).toBe(true);
     await a.keys.revoke(record.id);
-    await eventually(async () => !(await b.authenticate(apiKey(key))).ok);
+    await waitFor(async () => !(await b.authenticate(apiKey(key))).ok);
     expect(await b.authenticate(apiKey(key))).toMatchObject({ ok: false, failure: { code: 'revoked_api_key' } });
     await b.close();
   });

@@ -82,53 +82,37 @@ export class Pipeline {
    * promise at the end: chained async functions cost more than the whole cache-hit path.
    */
   authenticate(headers: HeaderInput): Promise<AuthResult> {
-    const result = this.#authenticate(headers);
-    return result instanceof Promise ? result : Promise.resolve(result);
+    return Promise.resolve(this.#authenticate(headers));
   }
 
   #authenticate(headers: HeaderInput): AuthResult | Promise<AuthResult> {
-    if (headers === null || (typeof headers !== 'object' && typeof headers !== 'function')) return { ok: false, failure: { code: 'missing_credentials' } };
     const found = extractCredential(headers, { maxLength: this.parts.maxCredentialLength });
-    if (!found.ok) {
-      return found.code === 'missing_credentials'
-        ? { ok: false, failure: { code: 'missing_credentials' } }
-        : { ok: false, failure: { code: 'malformed_credentials', reason: found.reason, source: found.source } };
-    }
+    if (!found.ok) return found;
     const { value, source } = found.credential;
     if (source === 'authorization' && looksLikeJwt(value)) {
-      if (this.parts.apiJwt === null) return { ok: false, failure: { code: 'invalid_api_key', reason: 'jwt_not_accepted' } };
-      return this.parts.apiJwt.verify(value).then((verified) => (verified.ok ? verified : { ok: false, failure: verified.failure }));
+      return this.parts.apiJwt === null ? { ok: false, failure: { code: 'invalid_api_key', reason: 'jwt_not_accepted' } } : this.parts.apiJwt.verify(value);
     }
     return this.#verifyKey(value);
   }
 
   /** Management routes: `Authorization: Bearer <JWT>` only; API keys are refused. */
   async authenticateManagement(headers: HeaderInput): Promise<AuthResult> {
-    if (headers === null || (typeof headers !== 'object' && typeof headers !== 'function')) return { ok: false, failure: { code: 'missing_credentials' } };
     const verifier = this.parts.managementJwt;
     if (verifier === null) return { ok: false, failure: { code: 'invalid_token', reason: 'not_configured' } };
-    const found = extractCredential(headers, { maxLength: this.parts.maxCredentialLength, authorizationOnly: true });
+    const maxLength = this.parts.maxCredentialLength;
+    const found = extractCredential(headers, { maxLength, authorizationOnly: true });
     if (!found.ok) {
-      if (found.code === 'missing_credentials') {
-        const apiKey = extractCredential(headers, { maxLength: this.parts.maxCredentialLength });
-        return apiKey.ok || apiKey.code === 'malformed_credentials'
-          ? { ok: false, failure: { code: 'invalid_token', reason: 'api_key_not_accepted' } }
-          : { ok: false, failure: { code: 'missing_credentials' } };
-      }
-      return { ok: false, failure: { code: 'malformed_credentials', reason: found.reason, source: found.source } };
+      if (found.failure.code !== 'missing_credentials') return found;
+      // No Authorization header, but an X-API-Key (usable or not): refused as an API key, not "missing".
+      const anyCredential = extractCredential(headers, { maxLength });
+      const apiKeySent = anyCredential.ok || anyCredential.failure.code !== 'missing_credentials';
+      return apiKeySent ? { ok: false, failure: { code: 'invalid_token', reason: 'api_key_not_accepted' } } : found;
     }
-    if (!looksLikeJwt(found.credential.value)) {
-      const isKey = parseKey(found.credential.value, this.parts.prefixes).ok;
-      return { ok: false, failure: { code: 'invalid_token', reason: isKey ? 'api_key_not_accepted' : 'not_a_jwt' } };
+    const { value } = found.credential;
+    if (!looksLikeJwt(value)) {
+      return { ok: false, failure: { code: 'invalid_token', reason: parseKey(value, this.parts.prefixes).ok ? 'api_key_not_accepted' : 'not_a_jwt' } };
     }
-    const verified = await verifier.verify(found.credential.value);
-    return verified.ok ? verified : { ok: false, failure: verified.failure };
-  }
-
-  /** Verify a raw API key value (already extracted). */
-  verifyKey(value: string): Promise<AuthResult> {
-    const result = this.#verifyKey(value);
-    return result instanceof Promise ? result : Promise.resolve(result);
+    return verifier.verify(value);
   }
 
   #verifyKey(value: string): AuthResult | Promise<AuthResult> {

@@ -186,7 +186,8 @@ export interface ManagementErrorBody {
 }
 
 /**
- * Map an error raised while serving a management route to an HTTP answer: a
+ * Map an error raised while serving a management route to an HTTP answer (`keyward.respondError`
+ * calls this with the instance's realm and Retry-After): a
  * {@link KeyManagerError} by its code (409 nickname clash, 422 validation, 404 unknown id, 401
  * another account's key, 503 store down), `'invalid_json'` for an unparseable body (400), and
  * anything else to a bare 500 that reveals nothing.
@@ -197,7 +198,7 @@ export interface ManagementErrorBody {
  * catch (e) { const r = managementErrorResponse(e); res.status(r.status).set(r.headers).send(r.json) }
  * ```
  */
-export function managementErrorResponse(error: unknown, options: { readonly realm?: string; readonly retryAfterSeconds?: number } = {}) {
+export function managementErrorResponse(error: unknown, options: { readonly realm?: string | undefined; readonly retryAfterSeconds?: number } = {}) {
   const known = error === 'invalid_json' ? 'invalid_json' : isKeyManagerError(error) ? error.code : null;
   const status = known === null ? 500 : MANAGEMENT_STATUS[known];
   const message =

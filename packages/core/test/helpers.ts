@@ -41,11 +41,4 @@ export function setup(overrides: Partial<KeywardOptions> = {}) {
 export const apiKey = (key: string) => ({ 'x-api-key': key });
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** Wait until `check` passes (polling every ms), failing after `timeoutMs`. No fixed sleeps. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
+export { waitFor } from '../src/testing/contract-helpers.js';

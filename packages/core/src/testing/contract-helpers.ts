@@ -57,10 +57,10 @@ export function expectRecord(actual: ApiKeyRecord | null | undefined, expected: 
   expect(plain(actual)).toEqual(plain(expected));
 }
 
-/** Polls `condition` until it holds, failing after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+/** Polls `condition` until it holds, failing after `timeoutMs`. No fixed sleeps in tests. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
