@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+
+const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/**
+ * Test-time aliases: every `@keyward/*` import resolves to the package's source, so `pnpm test`
+ * runs on a fresh clone without a build and all packages share one instance of each module.
+ * Example servers started as child processes use the built packages instead.
+ */
+export const keywardAliases = [
+  { find: /^@keyward\/core$/, replacement: source('core/src/index.ts') },
+  { find: /^@keyward\/core\/errors$/, replacement: source('core/src/errors.ts') },
+  { find: /^@keyward\/core\/testing$/, replacement: source('core/src/testing/index.ts') },
+  ...['express', 'fastify', 'koa', 'postgres', 'redis'].map((name) => ({
+    find: new RegExp(`^@keyward/${name}$`),
+    replacement: source(`${name}/src/index.ts`),
+  })),
+];
