@@ -16,3 +16,6 @@ export { createTestRecord } from './contract-helpers.js';
 export type { KeyStoreContractFixture, KeyStoreContractOptions } from './store-contract.js';
 export { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE } from './fault-store.js';
 export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';
+export { waitFor } from './contract-helpers.js';
+export { createTcpProxy } from './tcp-proxy.js';
+export type { TcpProxy } from './tcp-proxy.js';

@@ -1,0 +1,59 @@
+import { createServer, connect } from 'node:net';
+import type { Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTcpProxy } from './tcp-proxy.js';
+
+let echo: Server;
+let echoPort = 0;
+
+beforeAll(async () => {
+  echo = createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  const address = echo.address();
+  echoPort = address !== null && typeof address === 'object' ? address.port : 0;
+});
+afterAll(() => new Promise<void>((resolve) => echo.close(() => resolve())));
+
+function roundTrip(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    socket.once('data', (data) => {
+      resolve(data.toString());
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('createTcpProxy', () => {
+  it('forwards, refuses while stopped, and serves again on the same port after start', async () => {
+    const proxy = await createTcpProxy({ host: '127.0.0.1', port: echoPort });
+    try {
+      expect(await roundTrip(proxy.port, 'ping')).toBe('ping');
+      const port = proxy.port;
+      await proxy.stop();
+      await expect(roundTrip(port, 'ping')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await proxy.start();
+      expect(proxy.port).toBe(port);
+      expect(await roundTrip(port, 'back')).toBe('back');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('dropConnections cuts open connections while new ones still work', async () => {
+    const proxy = await createTcpProxy({ host: '127.0.0.1', port: echoPort });
+    try {
+      const socket = connect(proxy.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(proxy.connections).toBe(1);
+      proxy.dropConnections();
+      await closed;
+      expect(await roundTrip(proxy.port, 'again')).toBe('again');
+    } finally {
+      await proxy.close();
+    }
+  });
+});
