@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { KeywardConfigError } from './errors.js';
+import { assertKeyward, checkAdapterOptions, createOrganizationGuard, createScopeGuard } from './guards.js';
+import type { Principal } from './principal.js';
+
+const principal = (scopes: string[], orgId: string | null = 'acme'): Principal => ({
+  type: 'api_key', keyId: 'key_1', ownerId: 'u1', orgId, nickname: 'ci', scopes, environment: 'live', expiresAt: null, metadata: {},
+});
+
+describe('createScopeGuard', () => {
+  it('takes scopes as separate strings (all) or a list with a mode', () => {
+    expect(createScopeGuard('a:run', 'a:read')(principal(['a:run']))).toMatchObject({ code: 'insufficient_scope', required: ['a:run', 'a:read'], mode: 'all' });
+    expect(createScopeGuard('a:run', 'a:read')(principal(['a:*']))).toBeNull();
+    expect(createScopeGuard(['a:run', 'b:run'], { mode: 'any' })(principal(['b:run']))).toBeNull();
+    expect(createScopeGuard(['a:run'])(principal(['*']))).toBeNull();
+    expect(createScopeGuard(['a:run'], { mode: 'any' }).requirement.mode).toBe('any');
+  });
+
+  it('answers missing_credentials for an anonymous request', () => {
+    expect(createScopeGuard('a:run')(null)).toEqual({ code: 'missing_credentials' });
+    expect(createScopeGuard('a:run')(undefined)).toEqual({ code: 'missing_credentials' });
+  });
+
+  it('rejects bad requirements at start-up', () => {
+    expect(() => createScopeGuard()).toThrow(KeywardConfigError);
+    expect(() => createScopeGuard('a:*')).toThrow(/not a valid scope/);
+    expect(() => createScopeGuard(['a'], { mode: 'some' } as never)).toThrow(/mode/);
+    expect(() => createScopeGuard(['a'], { mod: 'any' } as never)).toThrow(/unknown option "mod"/);
+    expect(() => createScopeGuard(['a'], 'any' as never)).toThrow(/options must be an object/);
+  });
+});
+
+describe('createOrganizationGuard', () => {
+  it('compares with a fixed or a per-request organization', () => {
+    expect(createOrganizationGuard('acme')(principal([]), undefined)).toBeNull();
+    expect(createOrganizationGuard('beta')(principal([]), undefined)).toMatchObject({ code: 'forbidden_organization' });
+    const byParam = createOrganizationGuard((req: { org?: string }) => req.org);
+    expect(byParam(principal([]), { org: 'acme' })).toBeNull();
+    expect(byParam(principal([]), {})).toMatchObject({ code: 'forbidden_organization' });
+    expect(byParam(principal([], null), { org: 'acme' })).toMatchObject({ code: 'forbidden_organization' });
+    expect(byParam(null, { org: 'acme' })).toEqual({ code: 'missing_credentials' });
+    expect(() => createOrganizationGuard('')).toThrow(KeywardConfigError);
+  });
+});
+
+describe('adapter option checks', () => {
+  it('names unknown options and wrong instances', () => {
+    expect(checkAdapterOptions('apiKeyAuth', undefined, ['optional'])).toEqual({});
+    expect(checkAdapterOptions('apiKeyAuth', { optional: true }, ['optional'])).toEqual({ optional: true });
+    expect(() => checkAdapterOptions('apiKeyAuth', { optinal: true } as object, ['optional'])).toThrow(/apiKeyAuth: unknown option "optinal"/);
+    expect(() => checkAdapterOptions('apiKeyAuth', 5 as never, ['optional'])).toThrow(KeywardConfigError);
+    expect(() => assertKeyward('apiKeyAuth', {})).toThrow(/keyward instance/);
+  });
+});

@@ -1,0 +1,110 @@
+import type { AuthFailure } from './errors.js';
+import { KeywardConfigError } from './errors.js';
+import type { Principal } from './principal.js';
+import type { ScopeMode, ScopeRequirement } from './scopes.js';
+import { checkOrganization, compileScopes } from './scopes.js';
+
+/**
+ * The arguments every adapter's `requireScopes` takes: scopes as separate strings (all required),
+ * or one list plus `{ mode: 'all' | 'any' }`.
+ */
+export type ScopeGuardArguments = string[] | [scopes: readonly string[], options?: { readonly mode?: ScopeMode }];
+
+/** A compiled scope check: the failure to answer with, or `null` to let the request through. */
+export interface ScopeGuard {
+  (principal: Principal | null | undefined): AuthFailure | null;
+  readonly requirement: ScopeRequirement;
+}
+
+/** A compiled organization check: the failure to answer with, or `null` to let the request through. */
+export type OrganizationGuard<Context> = (principal: Principal | null | undefined, context: Context) => AuthFailure | null;
+
+const ANONYMOUS: AuthFailure = Object.freeze({ code: 'missing_credentials' });
+
+/**
+ * Compile a scope guard once (bad scopes throw {@link KeywardConfigError} at start-up). An anonymous
+ * request (optional auth, no credential) fails with `missing_credentials` (401), a principal
+ * without the scopes with `insufficient_scope` (403).
+ *
+ * @example
+ * ```ts
+ * const guard = createScopeGuard('agents:run');                  // or createScopeGuard(['a', 'b'], { mode: 'any' })
+ * const failure = guard(req.auth);                               // null when allowed
+ * if (failure) send(keyward.respond(failure));
+ * ```
+ */
+export function createScopeGuard(...args: ScopeGuardArguments): ScopeGuard {
+  const [first, second] = args;
+  let requirement: ScopeRequirement;
+  if (Array.isArray(first)) {
+    if (args.length > 2 || (second !== undefined && (typeof second !== 'object' || second === null))) {
+      throw new KeywardConfigError('requireScopes(scopes, options): options must be an object such as { mode: "any" }');
+    }
+    const options = (second ?? {}) as { readonly mode?: ScopeMode };
+    const unknown = Object.keys(options).filter((k) => k !== 'mode');
+    if (unknown.length > 0) throw new KeywardConfigError(`requireScopes: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+    requirement = compileScopes(first as readonly string[], options.mode === undefined ? {} : { mode: options.mode });
+  } else {
+    requirement = compileScopes(args as string[]);
+  }
+  const guard = (principal: Principal | null | undefined) => (principal == null ? ANONYMOUS : requirement.check(principal));
+  return Object.assign(guard, { requirement });
+}
+
+/**
+ * Compile an organization guard: the principal must belong to `orgId`, either fixed or read from
+ * the request (`(ctx) => ctx.params.org`). Anonymous → `missing_credentials` (401); another
+ * organization, no organization, or a resolver that returns nothing → `forbidden_organization` (403).
+ *
+ * @example
+ * ```ts
+ * const guard = createOrganizationGuard((req: Request) => req.params.org);
+ * const failure = guard(req.auth, req);
+ * ```
+ */
+export function createOrganizationGuard<Context>(orgId: string | ((context: Context) => string | null | undefined)): OrganizationGuard<Context> {
+  if (typeof orgId !== 'function' && (typeof orgId !== 'string' || orgId.length === 0)) {
+    throw new KeywardConfigError('requireOrganization(orgId): orgId must be a non-empty string or a function of the request');
+  }
+  return (principal, context) => {
+    if (principal == null) return ANONYMOUS;
+    const expected = typeof orgId === 'function' ? orgId(context) : orgId;
+    if (typeof expected !== 'string' || expected.length === 0) return { code: 'forbidden_organization', orgId: principal.orgId };
+    return checkOrganization(principal, expected);
+  };
+}
+
+/**
+ * Check an adapter's option object once: an object (or undefined) naming only `known` options.
+ * Throws {@link KeywardConfigError} naming the unknown ones, prefixed by `where`.
+ *
+ * @example
+ * ```ts
+ * const { optional = false } = checkAdapterOptions('apiKeyAuth', options, ['optional']);
+ * ```
+ */
+export function checkAdapterOptions<T extends object>(where: string, options: T | undefined, known: readonly string[]): Partial<T> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw new KeywardConfigError(`${where}: options must be an object`);
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new KeywardConfigError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+  }
+  return options;
+}
+
+/**
+ * Check that `value` is a keyward instance (from `createKeyward`), so that a wrong first argument
+ * fails at start-up rather than on the first request.
+ *
+ * @example
+ * ```ts
+ * assertKeyward('apiKeyAuth', keyward);
+ * ```
+ */
+export function assertKeyward(where: string, value: unknown): void {
+  const k = value as { authenticate?: unknown; respond?: unknown; keys?: unknown } | null | undefined;
+  if (typeof k !== 'object' || k === null || typeof k.authenticate !== 'function' || typeof k.respond !== 'function' || typeof k.keys !== 'object') {
+    throw new KeywardConfigError(`${where}: the first argument must be a keyward instance from createKeyward()`);
+  }
+}
