@@ -1,0 +1,136 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { InvalidationEvent } from '@keyward/core';
+import { storeError } from './errors.js';
+
+type Listener = (event: InvalidationEvent) => void;
+type Connection = Redis | Cluster;
+
+const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
+
+/**
+ * The invalidation channel of a store: `PUBLISH` on the user's client, `SUBSCRIBE` on a separate
+ * connection. One `SUBSCRIBE` serves every listener of the store; it is sent when the first listener
+ * arrives and withdrawn when the last one leaves. Subscription changes run one at a time, so a
+ * `subscribe()` that resolves is always backed by an acknowledged `SUBSCRIBE`. After a reconnect,
+ * ioredis re-subscribes by itself (`autoResubscribe`, on by default).
+ */
+export class InvalidationChannel {
+  readonly #listeners = new Set<{ readonly listener: Listener }>();
+  readonly #client: Connection;
+  readonly #given: Connection | null;
+  readonly #channel: string;
+  #connection: Connection | null = null;
+  #subscribed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(client: Connection, subscriber: Connection | null, channel: string) {
+    this.#client = client;
+    this.#given = subscriber;
+    this.#channel = channel;
+  }
+
+  async publish(event: InvalidationEvent): Promise<void> {
+    const payload = JSON.stringify({ type: event.type, keyId: event.keyId });
+    try {
+      await this.#client.publish(this.#channel, payload);
+    } catch (error) {
+      throw storeError('publish', error);
+    }
+  }
+
+  async subscribe(listener: Listener): Promise<() => Promise<void>> {
+    const entry = { listener };
+    this.#listeners.add(entry);
+    try {
+      await this.#serially(() => this.#sync());
+    } catch (error) {
+      this.#listeners.delete(entry);
+      throw storeError('subscribe', error);
+    }
+    return async () => {
+      if (!this.#listeners.delete(entry)) return;
+      // Delivery to this listener stopped above; an UNSUBSCRIBE that fails (Redis down) costs nothing.
+      await this.#serially(() => this.#sync()).catch(() => undefined);
+    };
+  }
+
+  /** Drops every listener, unsubscribes, and disconnects the subscriber if the store created it. */
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#serially(async () => {
+      const connection = this.#connection;
+      this.#connection = null;
+      if (connection === null) return;
+      connection.off('message', this.#onMessage);
+      if (connection === this.#given) {
+        if (this.#subscribed) await connection.unsubscribe(this.#channel).catch(() => undefined);
+      } else {
+        connection.disconnect();
+      }
+      this.#subscribed = false;
+    });
+  }
+
+  /** Runs `task` after every earlier subscription change, whatever their outcome. */
+  #serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Makes the Redis subscription match the listeners: subscribed iff there is at least one. */
+  async #sync(): Promise<void> {
+    if (this.#listeners.size > 0 && !this.#subscribed) {
+      await this.#open().subscribe(this.#channel);
+      this.#subscribed = true;
+    } else if (this.#listeners.size === 0 && this.#subscribed && this.#connection !== null) {
+      this.#subscribed = false;
+      await this.#connection.unsubscribe(this.#channel);
+    }
+  }
+
+  #open(): Connection {
+    if (this.#connection !== null) return this.#connection;
+    let connection: Connection;
+    if (this.#given !== null) {
+      connection = this.#given;
+    } else {
+      // The subscriber queues its SUBSCRIBE while it connects, even if the client disabled the offline queue.
+      const override = { enableOfflineQueue: true };
+      connection = this.#client.isCluster ? (this.#client as Cluster).duplicate([], override) : (this.#client as Redis).duplicate(override);
+      // Connection errors of our own subscriber are retried by ioredis; without a listener ioredis
+      // would print each one. The user's client reports the same outage through its own listeners.
+      connection.on('error', () => undefined);
+    }
+    connection.on('message', this.#onMessage);
+    this.#connection = connection;
+    return connection;
+  }
+
+  readonly #onMessage = (channel: string, message: string): void => {
+    if (channel !== this.#channel) return;
+    const event = parseEvent(message);
+    if (event === null) return;
+    for (const { listener } of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A faulty listener must not break delivery to the others.
+      }
+    }
+  };
+}
+
+/** The event in `message`, reduced to `{ type, keyId }`, or `null` if it is not one. */
+function parseEvent(message: string): InvalidationEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { type, keyId } = value as { type?: unknown; keyId?: unknown };
+  if (typeof type !== 'string' || !TYPES.has(type) || typeof keyId !== 'string') return null;
+  return Object.freeze({ type: type as InvalidationEvent['type'], keyId });
+}

@@ -1,0 +1,77 @@
+import type { Cluster, Redis } from 'ioredis';
+import { KeywardConfigError } from '@keyward/core';
+
+/** Options of {@link RedisKeyStore}. Checked once at construction; unknown options throw. */
+export interface RedisKeyStoreOptions {
+  /** Your ioredis `Redis` or `Cluster`. Used for every command and for `PUBLISH`; never closed by the store. */
+  readonly client: Redis | Cluster;
+  /**
+   * A connection for `SUBSCRIBE` (a connection in subscriber mode can run no other command). Default:
+   * `client.duplicate()`, opened at the first `subscribe()` and closed by `close()`. One you pass is
+   * never closed by the store.
+   */
+  readonly subscriber?: Redis | Cluster;
+  /**
+   * Namespace of every key and of the channel, used as the cluster hash tag: keys are named
+   * `{prefix}:...`. Letters, digits and `_ - . :`, at most 64 characters. Default `'keyward'`.
+   */
+  readonly prefix?: string;
+  /**
+   * How long (ms) Redis keeps a key after its `expiresAt` before evicting it (its `PEXPIREAT` is
+   * `expiresAt + retainExpiredMs`). Meanwhile it answers `expired_api_key`, then `invalid_api_key`.
+   * From 0 to 366 days. Default 86 400 000 (24 h).
+   */
+  readonly retainExpiredMs?: number;
+}
+
+/** The checked options, with defaults applied. */
+export interface ResolvedOptions {
+  readonly client: Redis | Cluster;
+  readonly subscriber: Redis | Cluster | null;
+  readonly prefix: string;
+  readonly retainExpiredMs: number;
+}
+
+const KNOWN = ['client', 'subscriber', 'prefix', 'retainExpiredMs'];
+const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
+const MAX_RETAIN_MS = 366 * 86_400_000;
+
+/** Validates the options of `new RedisKeyStore(...)` once, throwing a {@link KeywardConfigError} naming the culprit. */
+export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('options must be an object: new RedisKeyStore({ client })');
+  const unknown = Object.keys(options).filter((name) => !KNOWN.includes(name));
+  if (unknown.length > 0) fail(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}`);
+  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000 } = options;
+  if (!looksLikeIoredis(client)) fail('"client" must be an ioredis Redis or Cluster instance');
+  if (keyPrefixOf(client) !== '') {
+    fail('"client" has an ioredis keyPrefix, which the store\'s Lua scripts cannot see; use the "prefix" option instead');
+  }
+  if (subscriber !== undefined) {
+    if (!looksLikeIoredis(subscriber)) fail('"subscriber" must be an ioredis Redis or Cluster instance');
+    if (subscriber === client) fail('"subscriber" must be a separate connection from "client" (e.g. client.duplicate())');
+  }
+  if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
+    fail(`"prefix" must be 1 to 64 letters, digits, "_", "-", "." or ":", got ${JSON.stringify(prefix)}`);
+  }
+  if (typeof retainExpiredMs !== 'number' || !Number.isSafeInteger(retainExpiredMs) || retainExpiredMs < 0 || retainExpiredMs > MAX_RETAIN_MS) {
+    fail(`"retainExpiredMs" must be an integer from 0 to ${MAX_RETAIN_MS}, got ${JSON.stringify(retainExpiredMs)}`);
+  }
+  return { client, subscriber: subscriber ?? null, prefix, retainExpiredMs };
+}
+
+function fail(message: string): never {
+  throw new KeywardConfigError(`RedisKeyStore: ${message}`);
+}
+
+function looksLikeIoredis(value: unknown): value is Redis | Cluster {
+  if (typeof value !== 'object' || value === null) return false;
+  const methods = ['defineCommand', 'duplicate', 'hgetall', 'publish', 'subscribe', 'pipeline'];
+  return methods.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
+/** The `keyPrefix` ioredis would add to every key of `client` ('' for none). */
+function keyPrefixOf(client: Redis | Cluster): string {
+  const options = client.options as { keyPrefix?: unknown; redisOptions?: { keyPrefix?: unknown } };
+  const prefix = options.keyPrefix ?? options.redisOptions?.keyPrefix;
+  return typeof prefix === 'string' ? prefix : '';
+}

@@ -1,0 +1,170 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from '@keyward/core';
+import { decodeRecord, encodeRecord, msOf, pairsToObject } from './codec.js';
+import { RedisKeyStoreError, storeError } from './errors.js';
+import { InvalidationChannel } from './invalidation.js';
+import { keyNames } from './key-names.js';
+import type { KeyNames } from './key-names.js';
+import type { RedisKeyStoreOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import { defineScripts } from './scripts.js';
+import type { Scripted } from './scripts.js';
+
+/** Most `touchLastUsed` entries sent in one script call; larger batches go as several calls in one pipeline. */
+const TOUCH_CHUNK = 500;
+
+/**
+ * A {@link KeyStore} on Redis through your ioredis `Redis` or `Cluster`.
+ *
+ * Each record is a Redis hash stored under its key hash (`{prefix}:h:<hash>`), so the lookup of every
+ * cache miss is one `HGETALL`; an id → hash pointer and a per-owner sorted set (by `createdAt`) serve
+ * the key manager. Writes are Lua scripts, atomic with the nickname rule. Keys with an `expiresAt`
+ * get a Redis TTL `retainExpiredMs` (24 h) after it. Revocations travel on a pub/sub channel.
+ *
+ * The store sends commands on your client and never closes it. It opens one connection of its own,
+ * `client.duplicate()` for `SUBSCRIBE`, at the first `subscribe()` (unless you pass `subscriber`),
+ * and closes it in `close()`. Give the client `maxRetriesPerRequest: 1` so that commands fail fast
+ * during an outage (keyward answers 503) instead of waiting for Redis to come back.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createKeyward } from '@keyward/core';
+ * import { RedisKeyStore } from '@keyward/redis';
+ * const client = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+ * const keyward = createKeyward({ store: new RedisKeyStore({ client }), prefixes: ['eck_live_'], pepper });
+ * ```
+ */
+export class RedisKeyStore implements KeyStore {
+  readonly #client: Redis | Cluster;
+  readonly #scripts: Scripted;
+  readonly #keys: KeyNames;
+  readonly #retainExpiredMs: number;
+  readonly #channel: InvalidationChannel;
+
+  constructor(options: RedisKeyStoreOptions) {
+    const resolved = resolveOptions(options);
+    this.#client = resolved.client;
+    this.#scripts = defineScripts(resolved.client);
+    this.#keys = keyNames(resolved.prefix);
+    this.#retainExpiredMs = resolved.retainExpiredMs;
+    this.#channel = new InvalidationChannel(resolved.client, resolved.subscriber, this.#keys.channel);
+  }
+
+  /** The hash tag shared by every key of this store, e.g. `{keyward}`; its keys are named `{keyward}:...`. */
+  get hashTag(): string {
+    return this.#keys.base.slice(0, -1);
+  }
+
+  async findByHash(hash: string): Promise<ApiKeyRecord | null> {
+    const fields = await this.#run('findByHash', () => this.#client.hgetall(this.#keys.byHash(hash)));
+    return decodeRecord(fields);
+  }
+
+  async getById(id: string): Promise<ApiKeyRecord | null> {
+    const reply = await this.#run('getById', () => this.#scripts.keywardV1GetById(this.#keys.byId(id), this.#keys.base));
+    return decodeRecord(pairsToObject(reply));
+  }
+
+  async insert(record: ApiKeyRecord): Promise<InsertResult> {
+    const keys = this.#keys;
+    const reply = await this.#run('insert', () =>
+      this.#scripts.keywardV1Insert(
+        keys.byHash(record.hash), keys.byId(record.id), keys.owner(record.ownerId),
+        keys.base, record.id, record.hash, String(record.createdAt.getTime()), record.nickname, this.#expireAt(record.expiresAt),
+        ...encodeRecord(record),
+      ),
+    );
+    return insertResult(reply);
+  }
+
+  async listByOwner(ownerId: string): Promise<ApiKeyRecord[]> {
+    const reply = await this.#run('listByOwner', () => this.#scripts.keywardV1ListByOwner(this.#keys.owner(ownerId), this.#keys.base));
+    const records: ApiKeyRecord[] = [];
+    for (const fields of Array.isArray(reply) ? reply : []) {
+      const record = decodeRecord(pairsToObject(fields));
+      if (record !== null) records.push(record);
+    }
+    return records;
+  }
+
+  async update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
+    const field = (value: Date | null | undefined) => (value === undefined ? '-' : (msOf(value) ?? ''));
+    const expireAt = patch.expiresAt === undefined ? '' : this.#expireAt(patch.expiresAt);
+    const reply = await this.#run('update', () =>
+      this.#scripts.keywardV1Update(
+        this.#keys.byId(id), this.#keys.base, String(patch.updatedAt.getTime()), field(patch.revokedAt), field(patch.expiresAt), expireAt,
+      ),
+    );
+    return decodeRecord(pairsToObject(reply));
+  }
+
+  async rotate(oldId: string, next: ApiKeyRecord, oldExpiresAt: Date): Promise<RotateResult> {
+    const keys = this.#keys;
+    const reply = await this.#run('rotate', () =>
+      this.#scripts.keywardV1Rotate(
+        keys.byId(oldId), keys.byHash(next.hash), keys.byId(next.id), keys.owner(next.ownerId),
+        keys.base, oldId, next.id, next.hash, String(next.createdAt.getTime()), next.nickname, this.#expireAt(next.expiresAt),
+        String(oldExpiresAt.getTime()), this.#expireAt(oldExpiresAt), ...encodeRecord(next),
+      ),
+    );
+    if (reply === 'not_found' || reply === 'not_active') return { ok: false, conflict: reply };
+    return insertResult(reply);
+  }
+
+  async touchLastUsed(entries: ReadonlyArray<{ readonly id: string; readonly lastUsedAt: Date }>): Promise<void> {
+    // The newest time per id, wherever it is in the batch; the script never moves a stored time back.
+    const newest = new Map<string, number>();
+    for (const { id, lastUsedAt } of entries) newest.set(id, Math.max(newest.get(id) ?? -Infinity, lastUsedAt.getTime()));
+    if (newest.size === 0) return;
+    const calls: string[][] = [];
+    const all = [...newest];
+    for (let i = 0; i < all.length; i += TOUCH_CHUNK) {
+      const chunk = all.slice(i, i + TOUCH_CHUNK);
+      calls.push([String(chunk.length), ...chunk.map(([id]) => this.#keys.byId(id)), this.#keys.base, ...chunk.map(([, at]) => String(at))]);
+    }
+    await this.#run('touchLastUsed', async () => {
+      if (calls.length === 1) return this.#scripts.keywardV1Touch(...calls[0]!);
+      const pipeline = this.#client.pipeline();
+      for (const args of calls) (pipeline as unknown as Scripted).keywardV1Touch(...args);
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error !== null);
+      if (failed !== undefined) throw failed[0];
+      return null;
+    });
+  }
+
+  /** Sends `event` to every store subscribed on this Redis and prefix, this one included. Carries `{ type, keyId }` only. */
+  publish(event: InvalidationEvent): Promise<void> {
+    return this.#channel.publish(event);
+  }
+
+  /** Resolves once Redis acknowledged the `SUBSCRIBE`; ioredis re-subscribes by itself after a reconnect. */
+  subscribe(listener: (event: InvalidationEvent) => void): Promise<() => Promise<void>> {
+    return this.#channel.subscribe(listener);
+  }
+
+  /** Ends every subscription and disconnects the subscriber the store created. Never closes `client` or a `subscriber` you passed. */
+  close(): Promise<void> {
+    return this.#channel.close();
+  }
+
+  /** The epoch-ms Redis TTL deadline of a record expiring at `expiresAt`, '' for none. */
+  #expireAt(expiresAt: Date | null): string {
+    return expiresAt === null ? '' : String(expiresAt.getTime() + this.#retainExpiredMs);
+  }
+
+  async #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+  }
+}
+
+function insertResult(reply: unknown): InsertResult {
+  if (reply === 'ok') return { ok: true };
+  if (reply === 'nickname' || reply === 'hash' || reply === 'id') return { ok: false, conflict: reply };
+  throw new RedisKeyStoreError('write', 'unexpected_reply');
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+
+/** The Redis the tests use: `REDIS_URL`, default the local server. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Client options for tests, as the README advises for production: a command fails after one
+ * reconnection attempt instead of waiting for Redis (keyward then answers 503), and reconnection
+ * is retried quickly so recovery tests are fast.
+ */
+export const TEST_CLIENT_OPTIONS: RedisOptions = { maxRetriesPerRequest: 1, retryStrategy: () => 20, connectTimeout: 2_000 };
+
+async function probe(): Promise<boolean> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Whether the Redis of `REDIS_URL` answers; when not, the Redis tests are skipped with a warning naming REDIS_URL. */
+export const reachable = await probe();
+if (!reachable) console.warn(`@keyward/redis tests skipped: no Redis reachable at REDIS_URL (${REDIS_URL}). Set REDIS_URL to run them.`);
+
+/** A fresh client on `REDIS_URL` (or `options` host/port) with {@link TEST_CLIENT_OPTIONS}. */
+export function createClient(options: RedisOptions = {}): Redis {
+  const client = new Redis(REDIS_URL, { ...TEST_CLIENT_OPTIONS, ...options });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** A store prefix no other test file or run uses. */
+export function randomPrefix(): string {
+  return `kwtest_${randomBytes(6).toString('hex')}`;
+}
+
+/** Every key name of the store with this prefix (SCAN, never KEYS). */
+export async function keysOf(client: Redis, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const batch of client.scanStream({ match: `{${prefix}}:*`, count: 500 })) names.push(...(batch as string[]));
+  return names;
+}
+
+/** Deletes every key of the store with this prefix. */
+export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
+  const names = await keysOf(client, prefix);
+  for (let i = 0; i < names.length; i += 500) await client.del(...names.slice(i, i + 500));
+}
+
+/** Host and port of `REDIS_URL`, for a TCP proxy in front of it. */
+export function redisTarget(): { host: string; port: number } {
+  const url = new URL(REDIS_URL);
+  return { host: url.hostname || '127.0.0.1', port: Number(url.port || 6379) };
+}
