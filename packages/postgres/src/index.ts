@@ -1,1 +1,19 @@
-export {};
+/**
+ * keyward `KeyStore` on PostgreSQL: the user's `pg.Pool` or an embedded PGlite instance.
+ *
+ * @example
+ * ```ts
+ * import { PGlite } from '@electric-sql/pglite';
+ * import { PostgresKeyStore } from '@keyward/postgres';
+ * const store = new PostgresKeyStore({ client: new PGlite('./data/keys') });
+ * await store.migrate();
+ * ```
+ *
+ * @module
+ */
+export { PostgresKeyStore } from './postgres-store.js';
+export type { PostgresKeyStoreOptions } from './options.js';
+export { schemaSql } from './schema.js';
+export type { TableOptions } from './schema.js';
+export { PostgresStoreError } from './errors.js';
+export type { PGliteLike, PgPoolClientLike, PgPoolLike, PostgresClient, Queryable, QueryResultLike, PgNotification } from './client.js';

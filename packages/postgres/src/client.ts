@@ -1,0 +1,122 @@
+import { KeywardConfigError } from '@keyward/core';
+
+/** What the store needs of a query result: the rows. Both `pg` and PGlite results have them. */
+export interface QueryResultLike {
+  readonly rows: readonly unknown[];
+}
+
+/** Anything that runs one parameterised statement: a `pg` Pool or PoolClient, PGlite or its transaction. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<QueryResultLike>;
+}
+
+/** A message of a `pg` LISTEN connection. */
+export interface PgNotification {
+  readonly channel: string;
+  readonly payload?: string | undefined;
+}
+
+/**
+ * The part of a `pg.PoolClient` the store uses (structural, so `pg` stays an optional peer):
+ * queries, `release`, and the events of the held LISTEN connection.
+ */
+export interface PgPoolClientLike extends Queryable {
+  release(error?: Error | boolean): void;
+  on(event: 'notification', listener: (message: PgNotification) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  removeListener(event: 'notification' | 'error' | 'end', listener: (...args: never[]) => void): unknown;
+}
+
+/** The part of a `pg.Pool` the store uses. A single `pg.Client` is not enough: transactions check out a client. */
+export interface PgPoolLike extends Queryable {
+  connect(): Promise<PgPoolClientLike>;
+}
+
+/** The part of a PGlite instance (`@electric-sql/pglite`) the store uses. */
+export interface PGliteLike extends Queryable {
+  exec(text: string): Promise<unknown>;
+  transaction<T>(callback: (tx: Queryable & { exec(text: string): Promise<unknown> }) => Promise<T>): Promise<T>;
+  listen(channel: string, callback: (payload: string) => void): Promise<(tx?: never) => Promise<void>>;
+}
+
+/** The user's client: a `pg.Pool`, or a PGlite instance (in memory or on a data directory). */
+export type PostgresClient = PgPoolLike | PGliteLike;
+
+/** A transaction: statements of one session, plus multi-statement SQL. */
+export interface Session extends Queryable {
+  /** Runs SQL that may hold several statements and no parameters (the schema). */
+  exec(text: string): Promise<void>;
+}
+
+/** How the store reaches the database, the same for `pg` and PGlite. */
+export interface Database extends Queryable {
+  /** Runs `work` in one transaction (BEGIN ... COMMIT, ROLLBACK when it throws). */
+  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  readonly kind: 'pg' | 'pglite';
+}
+
+/** True when `client` has PGlite's capabilities (`transaction` + `listen`). */
+export function isPGlite(client: PostgresClient): client is PGliteLike {
+  const c = client as Partial<PGliteLike>;
+  return typeof c.transaction === 'function' && typeof c.listen === 'function' && typeof c.exec === 'function';
+}
+
+/**
+ * Wraps the user's client into the store's {@link Database}, choosing by capability (no runtime
+ * import of `pg` or PGlite). Throws `KeywardConfigError` for anything else.
+ */
+export function toDatabase(client: unknown): Database {
+  if (typeof client !== 'object' || client === null || typeof (client as Queryable).query !== 'function') {
+    throw new KeywardConfigError('PostgresKeyStore: "client" must be a pg.Pool or a PGlite instance');
+  }
+  if (isPGlite(client as PostgresClient)) return fromPGlite(client as PGliteLike);
+  const pool = client as Partial<PgPoolLike> & { processID?: unknown };
+  if (typeof pool.connect !== 'function' || 'processID' in pool) {
+    throw new KeywardConfigError('PostgresKeyStore: "client" must be a pg.Pool (not a single pg.Client) or a PGlite instance');
+  }
+  return fromPool(pool as PgPoolLike);
+}
+
+function fromPGlite(db: PGliteLike): Database {
+  return {
+    kind: 'pglite',
+    query: (text, values) => db.query(text, values),
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          query: (text, values) => tx.query(text, values),
+          exec: async (text) => {
+            await tx.exec(text);
+          },
+        }),
+      ),
+  };
+}
+
+function fromPool(pool: PgPoolLike): Database {
+  return {
+    kind: 'pg',
+    query: (text, values) => pool.query(text, values),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        // A query without values uses the simple protocol, which accepts several statements.
+        const result = await work({ query: (text, values) => client.query(text, values), exec: async (text) => void (await client.query(text)) });
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+          client.release();
+        } catch (rollbackError) {
+          // The connection is broken: let the pool discard it.
+          client.release(rollbackError instanceof Error ? rollbackError : true);
+        }
+        throw error;
+      }
+    },
+  };
+}

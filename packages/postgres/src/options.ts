@@ -1,0 +1,45 @@
+import { KeywardConfigError } from '@keyward/core';
+import type { PostgresClient } from './client.js';
+
+/** Options of {@link PostgresKeyStore}. Checked once; an unknown option is an error naming it. */
+export interface PostgresKeyStoreOptions {
+  /** Your `pg.Pool`, or a PGlite instance. The store never ends or closes it. */
+  readonly client: PostgresClient;
+  /** Table name (lowercase identifier, at most 40 characters). Default `keyward_api_keys`. */
+  readonly table?: string;
+  /** Schema of the table, created by `migrate()` if missing. Default: the connection's `search_path`. */
+  readonly schema?: string;
+  /** First delay before re-acquiring a lost LISTEN connection, doubled on each failure. Default 100 ms. */
+  readonly reconnectDelayMs?: number;
+  /** Longest delay between LISTEN reconnect attempts. Default 5 000 ms. */
+  readonly maxReconnectDelayMs?: number;
+  /** Where LISTEN connection warnings go (never key material); `false` silences them. Default `console`. */
+  readonly logger?: { warn(message: string): void } | false;
+}
+
+const KNOWN: readonly string[] = ['client', 'table', 'schema', 'reconnectDelayMs', 'maxReconnectDelayMs', 'logger'];
+
+function checkDelay(value: unknown, name: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 600_000) {
+    throw new KeywardConfigError(`PostgresKeyStore: "${name}" must be a number from 1 to 600000, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Validates the options object (shape, unknown names, delays, logger); the client and names are checked where used. */
+export function checkStoreOptions(options: PostgresKeyStoreOptions): PostgresKeyStoreOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new KeywardConfigError('PostgresKeyStore(options): options must be an object such as { client: pool }');
+  }
+  const unknown = Object.keys(options).filter((name) => !KNOWN.includes(name));
+  if (unknown.length > 0) {
+    throw new KeywardConfigError(`PostgresKeyStore: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+  }
+  checkDelay(options.reconnectDelayMs, 'reconnectDelayMs');
+  checkDelay(options.maxReconnectDelayMs, 'maxReconnectDelayMs');
+  const logger = options.logger as unknown;
+  if (logger !== undefined && logger !== false && typeof (logger as { warn?: unknown } | null)?.warn !== 'function') {
+    throw new KeywardConfigError('PostgresKeyStore: "logger" must have a warn(message) method, or be false');
+  }
+  return options;
+}

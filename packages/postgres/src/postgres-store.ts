@@ -1,0 +1,208 @@
+import type {
+  ApiKeyPatch,
+  ApiKeyRecord,
+  InsertResult,
+  InvalidationEvent,
+  KeyStore,
+  RotateResult,
+} from '@keyward/core';
+import type { Database, PostgresClient, Queryable } from './client.js';
+import { isPGlite, toDatabase } from './client.js';
+import { toStoreError, violatedConstraint } from './errors.js';
+import { encodeEvent, InvalidationListener } from './invalidation.js';
+import { pgListen, pgliteListen } from './listen.js';
+import { checkStoreOptions } from './options.js';
+import type { PostgresKeyStoreOptions } from './options.js';
+import { iso, recordValues, SELECT_LIST, toRecord, VALUE_PLACEHOLDERS } from './rows.js';
+import { schemaSql, tableNames } from './schema.js';
+import type { TableNames } from './schema.js';
+
+type Conflict = 'id' | 'hash' | 'nickname';
+
+/**
+ * A {@link KeyStore} on PostgreSQL, over the user's `pg.Pool` or a PGlite instance (one code
+ * path for both). It never opens connections of its own: queries go through the pool, and
+ * `subscribe` holds one client of the pool for LISTEN (re-acquired with backoff if lost). With
+ * PGlite, LISTEN/NOTIFY reaches the stores on the same PGlite instance (a PGlite data directory
+ * belongs to one process).
+ *
+ * Store failures reject with {@link PostgresStoreError}, whose message never carries key hashes;
+ * keyward answers them with 503.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { PostgresKeyStore } from '@keyward/postgres';
+ * const store = new PostgresKeyStore({ client: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * await store.migrate();
+ * const keyward = createKeyward({ store, prefixes: ['eck_live_'], pepper: process.env.KEYWARD_PEPPER });
+ * ```
+ */
+export class PostgresKeyStore implements KeyStore {
+  readonly #db: Database;
+  readonly #names: TableNames;
+  readonly #listener: InvalidationListener;
+
+  constructor(options: PostgresKeyStoreOptions) {
+    const o = checkStoreOptions(options);
+    this.#db = toDatabase(o.client);
+    this.#names = tableNames({ table: o.table, schema: o.schema });
+    const client = o.client as PostgresClient;
+    const open = isPGlite(client) ? pgliteListen(client) : pgListen(client);
+    const logger = o.logger === false ? null : (o.logger ?? console);
+    this.#listener = new InvalidationListener(open, this.#names.channel, {
+      initialDelayMs: o.reconnectDelayMs ?? 100,
+      maxDelayMs: o.maxReconnectDelayMs ?? 5_000,
+      warn: (message) => logger?.warn(message),
+    });
+  }
+
+  /** The quoted, qualified table name, e.g. `"auth"."api_keys"`. */
+  get table(): string {
+    return this.#names.qualified;
+  }
+
+  /**
+   * Creates the schema (if configured), the table and its indexes if missing. Idempotent, and safe
+   * to run from several instances at once (serialised by a transaction-scoped advisory lock).
+   */
+  async migrate(): Promise<void> {
+    await this.#run('migrate', () =>
+      this.#db.transaction(async (session) => {
+        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`keyward:migrate:${this.#names.qualified}`]);
+        await session.exec(schemaSql({ table: this.#names.table, schema: this.#names.schema ?? undefined }));
+      }),
+    );
+  }
+
+  async findByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return this.#run('findByHash', () => this.#selectOne('hash', hash));
+  }
+
+  async getById(id: string): Promise<ApiKeyRecord | null> {
+    return this.#run('getById', () => this.#selectOne('id', id));
+  }
+
+  async insert(record: ApiKeyRecord): Promise<InsertResult> {
+    return this.#run('insert', async () => {
+      try {
+        await this.#db.transaction((tx) => this.#insertIn(tx, record));
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, conflict: this.#conflictOf(error) };
+      }
+    });
+  }
+
+  async listByOwner(ownerId: string): Promise<ApiKeyRecord[]> {
+    return this.#run('listByOwner', async () => {
+      const { rows } = await this.#db.query(
+        `SELECT ${SELECT_LIST} FROM ${this.#names.qualified} WHERE owner_id = $1 ORDER BY created_at, id`,
+        [ownerId],
+      );
+      return rows.map(toRecord);
+    });
+  }
+
+  async update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
+    return this.#run('update', async () => {
+      const values: unknown[] = [id, iso(patch.updatedAt)];
+      const sets = ['updated_at = $2::timestamptz'];
+      if (patch.revokedAt !== undefined) sets.push(`revoked_at = $${values.push(iso(patch.revokedAt))}::timestamptz`);
+      if (patch.expiresAt !== undefined) sets.push(`expires_at = $${values.push(iso(patch.expiresAt))}::timestamptz`);
+      const { rows } = await this.#db.query(
+        `UPDATE ${this.#names.qualified} SET ${sets.join(', ')} WHERE id = $1 RETURNING ${SELECT_LIST}`,
+        values,
+      );
+      return rows.length === 0 ? null : toRecord(rows[0]);
+    });
+  }
+
+  async rotate(oldId: string, next: ApiKeyRecord, oldExpiresAt: Date): Promise<RotateResult> {
+    return this.#run('rotate', async () => {
+      try {
+        return await this.#db.transaction(async (tx): Promise<RotateResult> => {
+          const { rows } = await tx.query(
+            `SELECT revoked_at, replaced_by_id FROM ${this.#names.qualified} WHERE id = $1 FOR UPDATE`,
+            [oldId],
+          );
+          const old = rows[0] as { revoked_at: unknown; replaced_by_id: unknown } | undefined;
+          if (old === undefined) return { ok: false, conflict: 'not_found' };
+          if (old.revoked_at !== null || old.replaced_by_id !== null) return { ok: false, conflict: 'not_active' };
+          await tx.query(
+            `UPDATE ${this.#names.qualified} SET replaced_by_id = $2, expires_at = $3::timestamptz, updated_at = $4::timestamptz WHERE id = $1`,
+            [oldId, next.id, iso(oldExpiresAt), iso(next.createdAt)],
+          );
+          await this.#insertIn(tx, next);
+          return { ok: true };
+        });
+      } catch (error) {
+        return { ok: false, conflict: this.#conflictOf(error) };
+      }
+    });
+  }
+
+  async touchLastUsed(entries: ReadonlyArray<{ readonly id: string; readonly lastUsedAt: Date }>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.#run('touchLastUsed', () =>
+      this.#db.query(
+        `UPDATE ${this.#names.qualified} AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
+         FROM (SELECT id, max(at) AS at FROM unnest($1::text[], $2::timestamptz[]) AS e(id, at) GROUP BY id) AS u
+         WHERE k.id = u.id`,
+        [entries.map((e) => e.id), entries.map((e) => e.lastUsedAt.toISOString())],
+      ),
+    );
+  }
+
+  /** Sends `{type, keyId}` with NOTIFY to every store listening on this table (this one included). */
+  async publish(event: InvalidationEvent): Promise<void> {
+    await this.#run('publish', () => this.#db.query('SELECT pg_notify($1, $2)', [this.#names.channel, encodeEvent(event)]));
+  }
+
+  /** Resolves once LISTEN is active; rejects with {@link PostgresStoreError} if it cannot be. */
+  async subscribe(listener: (event: InvalidationEvent) => void): Promise<() => Promise<void>> {
+    return this.#run('subscribe', () => this.#listener.subscribe(listener));
+  }
+
+  /** Drops the subscribers and releases the LISTEN client. Never ends the user's pool or PGlite. */
+  async close(): Promise<void> {
+    await this.#listener.close();
+  }
+
+  async #selectOne(column: 'hash' | 'id', value: string): Promise<ApiKeyRecord | null> {
+    const { rows } = await this.#db.query(`SELECT ${SELECT_LIST} FROM ${this.#names.qualified} WHERE ${column} = $1`, [value]);
+    return rows.length === 0 ? null : toRecord(rows[0]);
+  }
+
+  /**
+   * Inside a transaction: release the nickname of the owner's holder that expired at or before
+   * `record.createdAt`, then insert. A second holder makes the partial unique index refuse it.
+   */
+  async #insertIn(tx: Queryable, record: ApiKeyRecord): Promise<void> {
+    await tx.query(
+      `UPDATE ${this.#names.qualified} SET nickname_released = true
+       WHERE owner_id = $1 AND nickname = $2 AND revoked_at IS NULL AND replaced_by_id IS NULL
+         AND NOT nickname_released AND expires_at <= $3::timestamptz`,
+      [record.ownerId, record.nickname, iso(record.createdAt)],
+    );
+    await tx.query(`INSERT INTO ${this.#names.qualified} (${SELECT_LIST}) VALUES (${VALUE_PLACEHOLDERS})`, recordValues(record));
+  }
+
+  /** The conflict a unique violation stands for; rethrows anything else. */
+  #conflictOf(error: unknown): Conflict {
+    const constraint = violatedConstraint(error);
+    if (constraint === this.#names.primaryKey) return 'id';
+    if (constraint === this.#names.hashIndex) return 'hash';
+    if (constraint === this.#names.nicknameIndex) return 'nickname';
+    throw error;
+  }
+
+  /** Runs `work`, turning any failure into a {@link PostgresStoreError} without key material. */
+  async #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toStoreError(operation, error);
+    }
+  }
+}
