@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
+import { createKeyward } from '@keyward/core';
+import type { Keyward, KeywardOptions, KeyStore } from '@keyward/core';
 
 /** The Redis the tests use: `REDIS_URL`, default the local server. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -58,4 +60,12 @@ export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
 export function redisTarget(): { host: string; port: number } {
   const url = new URL(REDIS_URL);
   return { host: url.hostname || '127.0.0.1', port: Number(url.port || 6379) };
+}
+
+/** A test pepper (32+ bytes). */
+export const PEPPER = 'redis-store-test-pepper-0123456789abcdef';
+
+/** A keyward instance on `store` with a long cache TTL: it only drops a key early through invalidation events. */
+export function createTestKeyward(store: KeyStore, options: Partial<KeywardOptions> = {}): Keyward {
+  return createKeyward({ store, prefixes: ['eck_test_'], pepper: PEPPER, cache: { ttlMs: 600_000 }, logger: false, ...options });
 }
