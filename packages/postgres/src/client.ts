@@ -25,7 +25,9 @@ export interface PgPoolClientLike extends Queryable {
   on(event: 'notification', listener: (message: PgNotification) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
-  removeListener(event: 'notification' | 'error' | 'end', listener: (...args: never[]) => void): unknown;
+  removeListener(event: 'notification', listener: (message: PgNotification) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'end', listener: () => void): unknown;
 }
 
 /** The part of a `pg.Pool` the store uses. A single `pg.Client` is not enough: transactions check out a client. */
