@@ -69,3 +69,13 @@ export const PEPPER = 'redis-store-test-pepper-0123456789abcdef';
 export function createTestKeyward(store: KeyStore, options: Partial<KeywardOptions> = {}): Keyward {
   return createKeyward({ store, prefixes: ['eck_test_'], pepper: PEPPER, cache: { ttlMs: 600_000 }, logger: false, ...options });
 }
+
+/** A client like {@link createClient}, but connecting to `host:port` (a proxy) with REDIS_URL's credentials and db. */
+export function createClientVia(host: string, port: number): Redis {
+  const url = new URL(REDIS_URL);
+  url.hostname = host;
+  url.port = String(port);
+  const client = new Redis(url.toString(), TEST_CLIENT_OPTIONS);
+  client.on('error', () => undefined);
+  return client;
+}
