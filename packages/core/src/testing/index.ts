@@ -19,3 +19,7 @@ export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.j
 export { waitFor } from './contract-helpers.js';
 export { createTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
+export { runHttpScenarios } from './http-scenarios.js';
+export type { HttpScenarioFixture, HttpScenarioServer } from './http-scenarios.js';
+export { expectFailure } from './http-scenarios-helpers.js';
+export type { ScenarioResponse } from './http-scenarios-helpers.js';

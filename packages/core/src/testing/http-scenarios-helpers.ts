@@ -1,0 +1,47 @@
+import { expect } from 'vitest';
+import type { Keyward } from '../keyward.js';
+import type { FaultyStore } from './fault-store.js';
+
+/** A response as the scenarios read it: the body parsed as JSON when it is JSON. */
+export interface ScenarioResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+/** What the scenario groups share while the suite runs. */
+export interface ScenarioContext {
+  readonly keyward: () => Keyward;
+  readonly store: () => FaultyStore;
+  /** The injected clock, in ms. */
+  readonly now: () => number;
+  /** Move the injected clock forward. */
+  readonly advance: (ms: number) => void;
+  /** `fetch` against the running server. */
+  readonly request: (method: string, path: string, headers?: Record<string, string>, body?: string) => Promise<ScenarioResponse>;
+  /** Mint a key for a fresh owner (org `acme` unless given). */
+  readonly mint: (input?: { scopes?: string[]; orgId?: string | null; expiresAt?: Date }) => Promise<{ key: string; id: string; ownerId: string }>;
+  /** A management JWT (HS256) for `sub`, with the `org` claim. */
+  readonly token: (sub: string, org?: string) => Promise<string>;
+}
+
+/**
+ * Assert a keyward failure response: status, JSON content type, the SPEC §5 body fields, and the
+ * RFC 6750 challenge of a 401 (bare `Bearer realm` when nothing was presented, else `error="invalid_token"`).
+ *
+ * @example
+ * ```ts
+ * expectFailure({ status: res.status, headers: res.headers, body: await res.json() }, 401, 'missing_credentials');
+ * ```
+ */
+export function expectFailure(res: ScenarioResponse, status: number, code: string): void {
+  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+  expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(res.body.status).toBe(status);
+  expect(typeof res.body.error).toBe('string');
+  expect(typeof res.body.message).toBe('string');
+  if (status !== 401) return;
+  const challenge = code === 'missing_credentials' ? 'Bearer realm="keyward"' : 'Bearer realm="keyward", error="invalid_token"';
+  expect(res.headers.get('www-authenticate')).toBe(challenge);
+}
+

@@ -1,0 +1,50 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createManagementApi } from '../management.js';
+import { createOrganizationGuard, createScopeGuard } from '../guards.js';
+import type { Keyward } from '../keyward.js';
+import type { Principal } from '../principal.js';
+import type { AuthFailure } from '../errors.js';
+import { runHttpScenarios } from './http-scenarios.js';
+
+// The reference fixture: the suite's routes on bare node:http with the core alone, so the suite is
+// known to hold independently of any adapter.
+async function start(keyward: Keyward) {
+  const management = createManagementApi(keyward);
+  type Route = { optional: boolean; guard?: (p: Principal | null, params: { org?: string }) => AuthFailure | null };
+  const scoped = (...args: Parameters<typeof createScopeGuard>) => createScopeGuard(...args);
+  const routes: Record<string, Route> = {
+    '/protected': { optional: false },
+    '/optional': { optional: true },
+    '/optional/scoped': { optional: true, guard: scoped('agents:read') },
+    '/scopes/one': { optional: false, guard: scoped('agents:run') },
+    '/scopes/all': { optional: false, guard: scoped('agents:run', 'agents:read') },
+    '/scopes/any': { optional: false, guard: scoped(['triage:read', 'triage:write'], { mode: 'any' }) },
+    '/acme': { optional: false, guard: createOrganizationGuard('acme') },
+  };
+  const byOrg = createOrganizationGuard((params: { org?: string }) => params.org);
+  const server = createServer(async (req, res) => {
+    const send = (r: { status: number; headers: Readonly<Record<string, string>>; json: string }) => res.writeHead(r.status, r.headers).end(r.json);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/auth/api-keys' || path.startsWith('/auth/api-keys/')) {
+      const answer = await management.handle({ method: req.method ?? 'GET', path: path.slice('/auth/api-keys'.length), headers: req.headers, body: req });
+      if (answer) return send(answer);
+    }
+    const org = /^\/orgs\/([^/]+)$/.exec(path)?.[1];
+    const route = org === undefined ? routes[path] : { optional: false, guard: byOrg };
+    if (route === undefined || req.method !== 'GET') return send({ status: 404, headers: {}, json: '{}' });
+    const result = await keyward.authenticate(req.headers, { optional: true });
+    const failure = !result.ok ? result.failure : !route.optional && result.principal === null ? { code: 'missing_credentials' as const } : (route.guard?.(result.principal, org === undefined ? {} : { org }) ?? null);
+    if (failure) return send(keyward.respond(failure));
+    send({ status: 200, headers: { 'content-type': 'application/json' }, json: JSON.stringify({ auth: result.ok ? result.principal : null }) });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+runHttpScenarios('node:http + core', { start });

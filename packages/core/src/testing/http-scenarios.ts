@@ -1,0 +1,122 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { Keyward } from '../keyward.js';
+import { createKeyward } from '../keyward.js';
+import { MemoryKeyStore } from '../memory-store.js';
+import { createFaultyStore } from './fault-store.js';
+import type { FaultyStore } from './fault-store.js';
+import type { ScenarioContext } from './http-scenarios-helpers.js';
+import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
+import { managementScenarios } from './http-scenarios-management.js';
+
+/** A running server of an {@link HttpScenarioFixture}. */
+export interface HttpScenarioServer {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** Stop listening; must resolve promptly even with idle keep-alive connections open. */
+  close(): Promise<void>;
+}
+
+/**
+ * How the suite gets a server. `start(keyward)` builds an app on the adapter under test and
+ * listens on `127.0.0.1`, port 0, with exactly these routes (each successful handler answers
+ * 200 with the JSON `{ "auth": <the principal the adapter attached, or null> }`):
+ *
+ * | route | auth |
+ * |---|---|
+ * | `GET /protected` | required |
+ * | `GET /optional` | optional (`null` without a credential) |
+ * | `GET /optional/scoped` | optional, then `requireScopes('agents:read')` |
+ * | `GET /scopes/one` | required, `requireScopes('agents:run')` |
+ * | `GET /scopes/all` | required, `requireScopes('agents:run', 'agents:read')` |
+ * | `GET /scopes/any` | required, `requireScopes(['triage:read', 'triage:write'], { mode: 'any' })` |
+ * | `GET /orgs/:org` | required, `requireOrganization((req) => req.params.org)` |
+ * | `GET /acme` | required, `requireOrganization('acme')` |
+ * | `/auth/api-keys` | the management routes (JWT only), with no app-wide body parser |
+ *
+ * Any other path answers 404.
+ */
+export interface HttpScenarioFixture {
+  start(keyward: Keyward): Promise<HttpScenarioServer>;
+}
+
+// The scopes the suite's keyward allows keys to hold.
+const SCENARIO_SCOPES = ['agents:run', 'agents:read', 'agents:*', 'triage:read', 'triage:write', '*'];
+const JWT_SECRET = 'http-scenarios-secret-0123456789-0123456789';
+const T0 = Date.UTC(2030, 0, 1);
+let owners = 0;
+
+/**
+ * The one HTTP scenario suite every adapter runs unchanged, over real sockets with `fetch`:
+ * credentials and their precedence, every SPEC §5 failure, scopes, optional auth, the organization
+ * guard, the management routes, revocation, rotation grace, store outages and malformed input.
+ *
+ * @example
+ * ```ts
+ * import { runHttpScenarios } from '@keyward/core/testing';
+ * runHttpScenarios('express 5', { start: async (keyward) => listen(buildApp(keyward)) });
+ * ```
+ */
+export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): void {
+  describe(`HTTP scenarios: ${name}`, () => {
+    let now = T0;
+    let keyward: Keyward | undefined;
+    let store: FaultyStore | undefined;
+    let server: HttpScenarioServer | undefined;
+
+    beforeAll(async () => {
+      store = createFaultyStore(new MemoryKeyStore());
+      keyward = createKeyward({
+        store, prefixes: ['eck_live_', 'eck_test_'], pepper: 'http-scenarios-pepper-0123456789-0123456789',
+        jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now,
+      });
+      server = await fixture.start(keyward);
+    });
+    afterAll(async () => {
+      await server?.close();
+      await keyward?.close();
+    });
+
+    const need = <T>(value: T | undefined): T => {
+      if (value === undefined) throw new Error('the scenario server did not start');
+      return value;
+    };
+    const ctx: ScenarioContext = {
+      keyward: () => need(keyward),
+      store: () => need(store),
+      now: () => now,
+      advance: (ms) => {
+        now += ms;
+      },
+      async request(method, path, headers = {}, body) {
+        const res = await fetch(`${need(server).url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+        const text = await res.text();
+        let parsed: unknown = {};
+        try {
+          parsed = text === '' ? {} : JSON.parse(text);
+        } catch {
+          parsed = { text };
+        }
+        return { status: res.status, headers: res.headers, body: parsed as Record<string, unknown> };
+      },
+      async mint(input = {}) {
+        const ownerId = `owner_${++owners}_${Math.random().toString(36).slice(2)}`;
+        const { key, record } = await need(keyward).keys.create({
+          ownerId, orgId: input.orgId === undefined ? 'acme' : input.orgId, nickname: 'scenario', scopes: input.scopes ?? [], expiresAt: input.expiresAt ?? null,
+        });
+        return { key, id: record.id, ownerId };
+      },
+      token: (sub, org) =>
+        new SignJWT(org === undefined ? {} : { org })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(sub)
+          .setIssuedAt(Math.floor(now / 1000))
+          .setExpirationTime(Math.floor(now / 1000) + 600)
+          .sign(new TextEncoder().encode(JWT_SECRET)),
+    };
+
+    credentialScenarios(ctx);
+    guardScenarios(ctx);
+    managementScenarios(ctx);
+  });
+}
