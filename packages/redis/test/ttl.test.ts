@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestRecord } from '@keyward/core/testing';
+import { RedisKeyStore } from '@keyward/redis';
+import { createClient, createTestKeyward, deleteKeys, randomPrefix, reachable } from './redis-env.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe.skipIf(!reachable)('Redis TTL of keys with an expiry', () => {
+  const prefix = randomPrefix();
+  const client = createClient();
+  const store = new RedisKeyStore({ client, prefix });
+  const names = (record: { id: string; hash: string }) => [`{${prefix}}:h:${record.hash}`, `{${prefix}}:id:${record.id}`];
+  /** PTTL of the record and its id pointer, and the TTL they should have (expiresAt + 24 h - now). */
+  const ttls = async (record: { id: string; hash: string }) => Promise.all(names(record).map((name) => client.pttl(name)));
+
+  afterAll(async () => {
+    await store.close();
+    await deleteKeys(client, prefix);
+    client.disconnect();
+  });
+
+  it('sets PEXPIREAT at expiresAt + 24 h on the record and its id pointer, none without expiry', async () => {
+    const keyward = createTestKeyward(store);
+    const expiresAt = new Date(Date.now() + HOUR);
+    const { record } = await keyward.keys.create({ ownerId: 'user_ttl', orgId: null, nickname: 'expiring', expiresAt });
+    const { record: forever } = await keyward.keys.create({ ownerId: 'user_ttl', orgId: null, nickname: 'forever' });
+    const stored = (await store.getById(record.id))!;
+    const expected = expiresAt.getTime() + DAY - Date.now();
+    for (const ttl of await ttls(stored)) {
+      expect(ttl).toBeGreaterThan(0);
+      expect(Math.abs(ttl - expected)).toBeLessThan(5_000);
+    }
+    expect(await ttls((await store.getById(forever.id))!)).toEqual([-1, -1]);
+    await keyward.close();
+  });
+
+  it('moves, removes and sets the TTL as update and rotate change expiresAt', async () => {
+    const record = createTestRecord({ createdAt: new Date(), expiresAt: new Date(Date.now() + HOUR) });
+    expect(await store.insert(record)).toEqual({ ok: true });
+    await store.update(record.id, { expiresAt: null, updatedAt: new Date() });
+    expect(await ttls(record)).toEqual([-1, -1]);
+    await store.update(record.id, { expiresAt: new Date(Date.now() + 2 * HOUR), updatedAt: new Date() });
+    for (const ttl of await ttls(record)) expect(Math.abs(ttl - (2 * HOUR + DAY))).toBeLessThan(5_000);
+
+    const next = createTestRecord({ ownerId: record.ownerId, createdAt: new Date() });
+    expect(await store.rotate(record.id, next, new Date(Date.now() + 60_000))).toEqual({ ok: true });
+    for (const ttl of await ttls(record)) expect(Math.abs(ttl - (60_000 + DAY))).toBeLessThan(5_000);
+    expect(await ttls(next)).toEqual([-1, -1]);
+  });
+
+  it('answers expired_api_key during the retention, invalid_api_key once Redis evicted the key', async () => {
+    const owner = 'user_evicted';
+    // A clock two hours behind lets the key manager mint keys that expired an hour ago.
+    const past = () => Date.now() - 2 * HOUR;
+    const expiresAt = new Date(Date.now() - HOUR);
+    const evicting = new RedisKeyStore({ client, prefix, retainExpiredMs: 0 });
+    const [minter, verifier, evictingMinter, evictingVerifier] = [
+      createTestKeyward(store, { now: past }), createTestKeyward(store), createTestKeyward(evicting, { now: past }), createTestKeyward(evicting),
+    ];
+    try {
+      const retained = await minter.keys.create({ ownerId: owner, orgId: null, nickname: 'kept', expiresAt });
+      const result = await verifier.authenticate({ 'x-api-key': retained.key });
+      expect(!result.ok && result.failure.code).toBe('expired_api_key');
+
+      const evicted = await evictingMinter.keys.create({ ownerId: owner, orgId: null, nickname: 'gone', expiresAt });
+      const gone = await evictingVerifier.authenticate({ 'x-api-key': evicted.key });
+      expect(!gone.ok && gone.failure.code).toBe('invalid_api_key');
+      expect(await client.zcard(`{${prefix}}:owner:${owner}`)).toBe(2);
+      expect((await evicting.listByOwner(owner)).map((r) => r.id)).toEqual([retained.record.id]);
+      expect(await client.zcard(`{${prefix}}:owner:${owner}`)).toBe(1); // the evicted key's index entry was dropped
+    } finally {
+      await Promise.all([minter, verifier, evictingMinter, evictingVerifier].map((keyward) => keyward.close()));
+      await evicting.close();
+    }
+  });
+});
