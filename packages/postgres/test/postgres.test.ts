@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type pg from 'pg';
 import { PostgresKeyStore } from '../src/index.js';
 import { createPool, databaseReachable, dropSchema, randomSchema } from './helpers.js';
+import { describeMultiInstance, describeNoKeyMaterial } from './scenarios.js';
 
 const reachable = await databaseReachable();
 const schema = randomSchema();
@@ -22,4 +23,8 @@ describe.skipIf(!reachable)('PostgreSQL via DATABASE_URL', () => {
     const store = new PostgresKeyStore({ client: pool, schema });
     return { store, cleanup: () => store.close() };
   }, { timeout: 10_000 });
+
+  const target = { client: () => pool, tableOptions: () => ({ schema }) };
+  describeMultiInstance('two stores on one pg.Pool', target);
+  describeNoKeyMaterial('pg.Pool', target);
 });

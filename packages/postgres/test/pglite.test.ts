@@ -2,8 +2,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { runKeyStoreContract } from '@keyward/core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { PostgresKeyStore } from '../src/index.js';
+import { describeMultiInstance, describeNoKeyMaterial } from './scenarios.js';
 
-// PGlite takes seconds to start: one in-memory instance for the whole file.
+// PGlite takes seconds to start: one in-memory instance for the whole file, default table name.
 let db: PGlite;
 beforeAll(async () => {
   db = await PGlite.create();
@@ -17,3 +18,7 @@ runKeyStoreContract('PostgresKeyStore on PGlite', () => {
   const store = new PostgresKeyStore({ client: db });
   return { store, cleanup: () => store.close() };
 }, { timeout: 10_000 });
+
+const target = { client: () => db, tableOptions: () => ({}) };
+describeMultiInstance('two stores on one PGlite instance', target);
+describeNoKeyMaterial('PGlite', target);
