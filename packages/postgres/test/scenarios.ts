@@ -47,10 +47,11 @@ export function describeMultiInstance(name: string, target: ScenarioTarget): voi
     });
     const pair = async () => {
       const storeA = new PostgresKeyStore({ client: target.client(), ...target.tableOptions() });
-      const storeB = createFaultyStore(new PostgresKeyStore({ client: target.client(), ...target.tableOptions() }));
+      const innerB = new PostgresKeyStore({ client: target.client(), ...target.tableOptions() });
+      const storeB = createFaultyStore(innerB);
       const a = instance(storeA);
       const b = instance(storeB);
-      opened.push(storeA, storeB, a, b);
+      opened.push(storeA, innerB, a, b);
       await Promise.all([a.ready, b.ready]);
       return { a, b, storeB };
     };
