@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { expect } from 'vitest';
 import type { Keyward } from '../keyward.js';
 import type { FaultyStore } from './fault-store.js';
@@ -45,3 +46,23 @@ export function expectFailure(res: ScenarioResponse, status: number, code: strin
   expect(res.headers.get('www-authenticate')).toBe(challenge);
 }
 
+
+/**
+ * Sign a management JWT (HS256) for tests: `sub`, an optional `org` claim, issued at `nowMs`
+ * (default the real clock) and valid for ten minutes.
+ *
+ * @example
+ * ```ts
+ * const token = await signTestJwt(SECRET, { sub: 'user_1', org: 'acme' });
+ * await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+ * ```
+ */
+export function signTestJwt(secret: string, claims: { readonly sub: string; readonly org?: string }, nowMs: number = Date.now()): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  return new SignJWT(claims.org === undefined ? {} : { org: claims.org })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 600)
+    .sign(new TextEncoder().encode(secret));
+}

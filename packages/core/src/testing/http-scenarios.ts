@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Keyward } from '../keyward.js';
 import { createKeyward } from '../keyward.js';
@@ -6,6 +5,7 @@ import { MemoryKeyStore } from '../memory-store.js';
 import { createFaultyStore } from './fault-store.js';
 import type { FaultyStore } from './fault-store.js';
 import type { ScenarioContext } from './http-scenarios-helpers.js';
+import { signTestJwt } from './http-scenarios-helpers.js';
 import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
 import { managementScenarios } from './http-scenarios-management.js';
 
@@ -106,13 +106,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
         });
         return { key, id: record.id, ownerId };
       },
-      token: (sub, org) =>
-        new SignJWT(org === undefined ? {} : { org })
-          .setProtectedHeader({ alg: 'HS256' })
-          .setSubject(sub)
-          .setIssuedAt(Math.floor(now / 1000))
-          .setExpirationTime(Math.floor(now / 1000) + 600)
-          .sign(new TextEncoder().encode(JWT_SECRET)),
+      token: (sub, org) => signTestJwt(JWT_SECRET, org === undefined ? { sub } : { sub, org }, now),
     };
 
     credentialScenarios(ctx);

@@ -21,5 +21,5 @@ export { createTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
 export { runHttpScenarios } from './http-scenarios.js';
 export type { HttpScenarioFixture, HttpScenarioServer } from './http-scenarios.js';
-export { expectFailure } from './http-scenarios-helpers.js';
+export { expectFailure, signTestJwt } from './http-scenarios-helpers.js';
 export type { ScenarioResponse } from './http-scenarios-helpers.js';
