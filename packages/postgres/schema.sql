@@ -1,0 +1,30 @@
+-- keyward API keys: only the HMAC-SHA256 hash of each key is stored, never the key.
+CREATE TABLE IF NOT EXISTS "keyward_api_keys" (
+  id                text        NOT NULL,
+  hash              text        NOT NULL,
+  pepper_id         text,
+  prefix            text        NOT NULL,
+  start             text        NOT NULL,
+  owner_id          text        NOT NULL,
+  org_id            text,
+  nickname          text        NOT NULL,
+  scopes            text[]      NOT NULL DEFAULT '{}',
+  metadata          jsonb       NOT NULL DEFAULT '{}',
+  created_at        timestamptz NOT NULL,
+  updated_at        timestamptz NOT NULL,
+  expires_at        timestamptz,
+  revoked_at        timestamptz,
+  last_used_at      timestamptz,
+  replaced_by_id    text,
+  -- Set when a later key took over the nickname of this expired key.
+  nickname_released boolean     NOT NULL DEFAULT false,
+  CONSTRAINT "keyward_api_keys_pkey" PRIMARY KEY (id)
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS "keyward_api_keys_hash_key" ON "keyward_api_keys" (hash);
+
+-- One holder of a nickname per owner (see the nickname rule in the README).
+CREATE UNIQUE INDEX IF NOT EXISTS "keyward_api_keys_active_nickname_key" ON "keyward_api_keys" (owner_id, nickname)
+  WHERE revoked_at IS NULL AND replaced_by_id IS NULL AND NOT nickname_released;
+
+CREATE INDEX IF NOT EXISTS "keyward_api_keys_owner_created_idx" ON "keyward_api_keys" (owner_id, created_at);
