@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { runKeyStoreContract } from '@keyward/core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { PostgresKeyStore } from '../src/index.js';
-import { describeMultiInstance, describeNoKeyMaterial } from './scenarios.js';
+import { describeAtomicity, describeMultiInstance, describeNoKeyMaterial } from './scenarios.js';
 
 // PGlite takes seconds to start: one in-memory instance for the whole file, default table name.
 let db: PGlite;
@@ -22,3 +22,4 @@ runKeyStoreContract('PostgresKeyStore on PGlite', () => {
 const target = { client: () => db, tableOptions: () => ({}) };
 describeMultiInstance('two stores on one PGlite instance', target);
 describeNoKeyMaterial('PGlite', target);
+describeAtomicity('PGlite', target);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type pg from 'pg';
 import { PostgresKeyStore } from '../src/index.js';
 import { createPool, databaseReachable, dropSchema, randomSchema } from './helpers.js';
-import { describeMultiInstance, describeNoKeyMaterial } from './scenarios.js';
+import { describeAtomicity, describeMultiInstance, describeNoKeyMaterial } from './scenarios.js';
 
 const reachable = await databaseReachable();
 const schema = randomSchema();
@@ -27,4 +27,5 @@ describe.skipIf(!reachable)('PostgreSQL via DATABASE_URL', () => {
   const target = { client: () => pool, tableOptions: () => ({ schema }) };
   describeMultiInstance('two stores on one pg.Pool', target);
   describeNoKeyMaterial('pg.Pool', target);
+  describeAtomicity('pg.Pool', target);
 });

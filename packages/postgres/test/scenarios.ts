@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createKeyward } from '@keyward/core';
 import type { Keyward, KeyStore } from '@keyward/core';
-import { createFaultyStore } from '@keyward/core/testing';
+import { createFaultyStore, createTestRecord } from '@keyward/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Queryable } from '../src/index.js';
 import { PostgresKeyStore, PostgresStoreError } from '../src/index.js';
@@ -149,6 +149,51 @@ export function describeNoKeyMaterial(name: string, target: ScenarioTarget): voi
       } finally {
         await client.query(`DROP TABLE ${store.table}`);
       }
+    });
+  });
+}
+
+/** Atomicity beyond the contract: concurrent rotations, the expired-holder release, and rollback of a failed rotation. */
+export function describeAtomicity(name: string, target: ScenarioTarget): void {
+  describe(`transactions: ${name}`, () => {
+    const store = () => new PostgresKeyStore({ client: target.client(), ...target.tableOptions() });
+    const at = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms);
+
+    it('lets exactly one of 10 concurrent rotations of one key succeed; the others see not_active', async () => {
+      const s = store();
+      const ownerId = owner();
+      const old = createTestRecord({ ownerId, nickname: 'ci' });
+      expect(await s.insert(old)).toEqual({ ok: true });
+      const nexts = Array.from({ length: 10 }, () => createTestRecord({ ownerId, nickname: 'ci', createdAt: at(1), updatedAt: at(1) }));
+      const results = await Promise.all(nexts.map((next) => s.rotate(old.id, next, at(2))));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toEqual(Array(9).fill({ ok: false, conflict: 'not_active' }));
+      const winner = nexts[results.findIndex((r) => r.ok)]!;
+      expect((await s.getById(old.id))?.replacedById).toBe(winner.id);
+      expect(await s.listByOwner(ownerId)).toHaveLength(2);
+    }, 20_000);
+
+    it('lets exactly one of 10 concurrent inserts take over the nickname of an expired key', async () => {
+      const s = store();
+      const ownerId = owner();
+      await s.insert(createTestRecord({ ownerId, nickname: 'ci', createdAt: at(0), updatedAt: at(0), expiresAt: at(10) }));
+      const records = Array.from({ length: 10 }, () => createTestRecord({ ownerId, nickname: 'ci', createdAt: at(20), updatedAt: at(20) }));
+      const results = await Promise.all(records.map((record) => s.insert(record)));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toEqual(Array(9).fill({ ok: false, conflict: 'nickname' }));
+    }, 20_000);
+
+    it('rolls a failed rotation back: the old key stays active and unchanged', async () => {
+      const s = store();
+      const ownerId = owner();
+      const old = createTestRecord({ ownerId, nickname: 'ci' });
+      const other = createTestRecord({ ownerId, nickname: 'other' });
+      expect(await s.insert(old)).toEqual({ ok: true });
+      expect(await s.insert(other)).toEqual({ ok: true });
+      const clash = createTestRecord({ ownerId, nickname: 'ci', hash: other.hash, createdAt: at(1), updatedAt: at(1) });
+      expect(await s.rotate(old.id, clash, at(2))).toEqual({ ok: false, conflict: 'hash' });
+      expect(await s.getById(old.id)).toEqual(old);
+      expect(await s.getById(clash.id)).toBeNull();
     });
   });
 }
