@@ -55,7 +55,6 @@ export function registryAccess(registry, principal) {
  * @property {'queued'} status
  * @property {string} agent_type
  * @property {string} task
- * @property {string} created_at
  */
 
 /** @typedef {Pick<import('@keyward/core').Principal, 'orgId' | 'ownerId'>} RunOwner */
@@ -81,7 +80,7 @@ export function createRunsRepository() {
      * @returns {Run}
      */
     create(principal, input) {
-      const run = { id: randomUUID(), status: /** @type {const} */ ('queued'), agent_type: input.agent_type, task: input.task, created_at: new Date().toISOString() };
+      const run = { id: randomUUID(), status: /** @type {const} */ ('queued'), agent_type: input.agent_type, task: input.task };
       let runs = bySpace.get(space(principal));
       if (runs === undefined) bySpace.set(space(principal), (runs = new Map()));
       runs.set(run.id, run);
@@ -140,7 +139,7 @@ function invalid(message, field) {
 const PHRASES = /** @type {Record<number, string>} */ ({
   400: 'Bad Request',
   404: 'Not Found',
-  413: 'Payload Too Large',
+  413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   500: 'Internal Server Error',
@@ -162,6 +161,37 @@ const PHRASES = /** @type {Record<number, string>} */ ({
 export function errorBody(status, code, message, field) {
   const body = { status, error: PHRASES[status] ?? 'Error', code, message };
   return field === undefined ? body : { ...body, field };
+}
+
+/**
+ * Read a JSON request body from a Node stream (for frameworks without a body parser, like Koa):
+ * `undefined` when empty, else the parsed value; 400 when it is not JSON, 413 over `limit` bytes.
+ *
+ * @example
+ * const body = await readJsonBody(ctx.req);
+ * if (!body.ok) { ctx.status = body.error.status; ctx.body = body.error; return; }
+ *
+ * @param {AsyncIterable<Buffer | string>} stream
+ * @param {{ limit?: number }} [options] Default 64 KiB.
+ * @returns {Promise<{ ok: true, value: unknown } | { ok: false, error: ErrorBody }>}
+ */
+export async function readJsonBody(stream, { limit = 65_536 } = {}) {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    // Past the limit, drain without keeping anything so the 413 can still be sent.
+    if (size <= limit) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  if (size > limit) return { ok: false, error: errorBody(413, 'body_too_large', `The body exceeds ${limit} bytes.`) };
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, error: INVALID_JSON };
+  }
 }
 
 /** 404 for a route that does not exist. */

@@ -20,6 +20,7 @@ export {
   errorBody,
   findRegistry,
   parseRunInput,
+  readJsonBody,
   registryAccess,
 } from './data.js';
 export { demoInstructions } from './demo.js';

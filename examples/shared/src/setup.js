@@ -89,11 +89,12 @@ export async function runExample(framework, build, env = process.env) {
     cleanups.unshift(() => server.close());
     const address = await server.listen(config.port, config.host);
     const url = `http://${config.host}:${address.port}`;
-    console.log(`keyward reference app (${framework}) listening on ${url} with the ${opened.description}`);
+    const banner = `keyward reference app (${framework}) listening on ${url} with the ${opened.description}`;
     if (config.jwtSecretGenerated) {
       const token = await signManagementToken(config.jwtSecret, { sub: 'demo-user', org: 'acme', expiresIn: '1h' });
-      console.log(demoInstructions(url, token));
-    }
+      // One write, so whoever waits for "listening on" also has the demo lines.
+      console.log(`${banner}\n${demoInstructions(url, token)}`);
+    } else console.log(banner);
     stopOnSignals(cleanups);
   } catch (error) {
     console.error(`keyward reference app (${framework}) could not start: ${error instanceof Error ? error.message : String(error)}`);

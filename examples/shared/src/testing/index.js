@@ -13,3 +13,4 @@ export { startExampleProcess } from './process.js';
 export { createClient } from './http.js';
 export { createKey, expectNoSecrets, walkReferenceApp } from './walk.js';
 export { walkManagementErrors, walkRegistries, walkRotationAndRevocation } from './walk-parts.js';
+export { describeReferenceApp } from './suite.js';

@@ -1,0 +1,128 @@
+// The end-to-end suite every reference app runs: one call per example's test file.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClient } from './http.js';
+import { startExampleProcess } from './process.js';
+import { createKey, expectNoSecrets, walkReferenceApp } from './walk.js';
+import { signManagementToken } from '../tokens.js';
+
+const run = promisify(execFile);
+
+/**
+ * Boot the example in `dir` as a real process and hold it to SPEC §6: the whole walk, the safe
+ * log, graceful shutdown, the demo banner (its token and curl lines must work) and PGlite.
+ *
+ * @example
+ * // examples/express/test/server.test.js
+ * describeReferenceApp('express', new URL('../', import.meta.url));
+ *
+ * @param {string} framework
+ * @param {URL} dir The example folder (holding server.js).
+ * @param {{ script?: string }} [options]
+ */
+export function describeReferenceApp(framework, dir, options = {}) {
+  /** @type {Array<import('./process.js').ExampleProcess>} */
+  const started = [];
+  /** @type {string[]} */
+  const tempDirs = [];
+  const start = async (/** @type {Record<string, string>} */ env) => {
+    const app = await startExampleProcess(dir, env, options);
+    started.push(app);
+    return app;
+  };
+  afterAll(async () => {
+    await Promise.all(started.map((app) => app.stop()));
+    await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  describe(`${framework} reference app`, () => {
+    it('serves every row of the SPEC §6 table, logs safely and shuts down gracefully', async () => {
+      const jwtSecret = randomBytes(32).toString('base64url');
+      const app = await start({ KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url') });
+      expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const { secrets } = await walkReferenceApp(app.url, { jwtSecret });
+      const { code, signal } = await app.stop();
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      const output = app.output();
+      expect(output).toMatch(/SIGTERM: shutting down\n/);
+      expect(output).toMatch(/\nstopped\n/);
+      // The request log: method, path, status, duration, key id.
+      expect(output).toMatch(/^POST \/v1\/run 202 \d+\.\dms key=key_\w+$/m);
+      expect(output).toMatch(/^GET \/v1\/registries\/public-prompts 200 \d+\.\dms -$/m);
+      expect(output).toMatch(/^GET \/v1\/runs\/\[redacted\] 404 \d+\.\dms key=key_\w+$/m);
+      expect(output).toMatch(/^POST \/auth\/api-keys 201 \d+\.\dms/m);
+      expect(output).not.toMatch(/KEYWARD_PEPPER is not set/);
+      expectNoSecrets(output, secrets);
+    });
+
+    it('without KEYWARD_JWT_SECRET prints a demo token and curl lines that work', async () => {
+      const app = await start({});
+      const output = app.output();
+      expect(output).toMatch(/KEYWARD_PEPPER is not set/);
+      const token = /TOKEN=(\S+)/.exec(output)?.[1];
+      const base = /export KW=(\S+)/.exec(output)?.[1];
+      expect(base).toBe(app.url);
+      if (token === undefined || base === undefined) throw new Error('no demo token printed');
+      // The printed "create a key" line, done with fetch.
+      const createLine = output.split('\n').find((line) => line.startsWith('RUNNER=$(curl'));
+      const body = JSON.parse(/-d '([^']+)'/.exec(createLine ?? '')?.[1] ?? 'null');
+      expect(body).toEqual({ nickname: 'runner', scopes: ['agents:run', 'agents:read'] });
+      const call = createClient(base);
+      const created = await call('POST', '/auth/api-keys', { bearer: token, body });
+      expect(created.status).toBe(201);
+      expect(await call('POST', '/v1/run', { key: created.body.key, body: { agent_type: 'triage', task: 'hello' } })).toMatchObject({ status: 202 });
+      expectNoSecrets(app.output().replaceAll(token, '<the demo token>'), [created.body.key]);
+    });
+
+    it.runIf(hasCurlAndBash())('the printed curl walk runs as printed: 202, 403, 200, revoke 200, then 401', async () => {
+      const app = await start({});
+      const output = app.output();
+      const from = output.indexOf('export KW=');
+      const script = output.slice(from, output.indexOf('\n\n', from));
+      const env = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '/tmp' };
+      const { stdout } = await run('bash', ['-c', `set -e\n${script}`], { env, timeout: 20_000 });
+      const statuses = [...stdout.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
+      expect(statuses).toEqual([202, 403, 200, 200, 401]);
+      expect(stdout).toMatch(/"code":"insufficient_scope"/);
+      expect(stdout).toMatch(/"code":"revoked_api_key"/);
+    });
+
+    it('KEYWARD_STORE=pglite:<dir> boots, serves, and keeps keys across a restart', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), `keyward-${framework}-pglite-`));
+      tempDirs.push(dataDir);
+      const jwtSecret = randomBytes(32).toString('base64url');
+      const env = { KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_STORE: `pglite:${dataDir}` };
+      const first = await start(env);
+      expect(first.output()).toMatch(/with the PGlite in /);
+      const admin = await signManagementToken(jwtSecret, { sub: 'pglite-user', org: 'acme' });
+      const { key } = await createKey(createClient(first.url), admin, { nickname: 'kept', scopes: ['agents:run'] }, []);
+      expect((await first.stop()).code).toBe(0);
+      const second = await start(env);
+      const call = createClient(second.url);
+      expect(await call('POST', '/v1/run', { key, body: { agent_type: 'triage', task: 'after restart' } })).toMatchObject({ status: 202 });
+      expectNoSecrets(first.output() + second.output(), [key, admin]);
+    });
+
+    it('refuses a bad KEYWARD_STORE with one clear line, without echoing it', async () => {
+      const failed = await startExampleProcess(dir, { KEYWARD_STORE: 'mysql://user:hunter2@db/x' }, { ...options, timeoutMs: 10_000 }).then(
+        () => null,
+        (/** @type {Error} */ error) => error.message,
+      );
+      expect(failed).toMatch(/exited before listening:\n.*could not start: KEYWARD_STORE must be memory, pglite:<dir>, postgres:\/\/\.\.\. or redis:\/\/\.\.\.\n$/s);
+      expect(failed).not.toContain('hunter2');
+    });
+  });
+}
+
+/** Whether `curl` and `bash` are on the PATH (the printed walk is run by them). */
+function hasCurlAndBash() {
+  const found = ['curl', 'bash'].every((cmd) => (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(join(d, cmd))));
+  if (!found) console.warn('curl or bash is not on the PATH: the printed curl walk is not run (the fetch equivalent still is)');
+  return found;
+}
