@@ -30,19 +30,43 @@ export interface PgPoolClientLike extends Queryable {
   removeListener(event: 'end', listener: () => void): unknown;
 }
 
-/** The part of a `pg.Pool` the store uses. A single `pg.Client` is not enough: transactions check out a client. */
+/**
+ * The part of a `pg.Pool` the store uses. A single `pg.Client` is not enough: transactions check out a client.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * const client: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
 export interface PgPoolLike extends Queryable {
   connect(): Promise<PgPoolClientLike>;
 }
 
-/** The part of a PGlite instance (`@electric-sql/pglite`) the store uses. */
+/**
+ * The part of a PGlite instance (`@electric-sql/pglite`) the store uses.
+ *
+ * @example
+ * ```ts
+ * import { PGlite } from '@electric-sql/pglite';
+ * const client: PGliteLike = await PGlite.create('./data/keys');
+ * ```
+ */
 export interface PGliteLike extends Queryable {
   exec(text: string): Promise<unknown>;
   transaction<T>(callback: (tx: Queryable & { exec(text: string): Promise<unknown> }) => Promise<T>): Promise<T>;
   listen(channel: string, callback: (payload: string) => void): Promise<(tx?: never) => Promise<void>>;
 }
 
-/** The user's client: a `pg.Pool`, or a PGlite instance (in memory or on a data directory). */
+/**
+ * The user's client: a `pg.Pool`, or a PGlite instance (in memory or on a data directory). The
+ * store tells them apart by capability (PGlite has `transaction` and `listen`), never by import.
+ *
+ * @example
+ * ```ts
+ * const client: PostgresClient = url.startsWith('pglite:') ? await PGlite.create(url.slice(7)) : new pg.Pool({ connectionString: url });
+ * ```
+ */
 export type PostgresClient = PgPoolLike | PGliteLike;
 
 /** A transaction: statements of one session, plus multi-statement SQL. */

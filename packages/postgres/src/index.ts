@@ -16,4 +16,4 @@ export type { PostgresKeyStoreOptions } from './options.js';
 export { schemaSql } from './schema.js';
 export type { TableOptions } from './schema.js';
 export { PostgresStoreError } from './errors.js';
-export type { PGliteLike, PgPoolClientLike, PgPoolLike, PostgresClient, Queryable, QueryResultLike, PgNotification } from './client.js';
+export type { PGliteLike, PgPoolLike, PostgresClient } from './client.js';

@@ -1,7 +1,14 @@
 import { KeywardConfigError } from '@keyward/core';
 import type { PostgresClient } from './client.js';
 
-/** Options of {@link PostgresKeyStore}. Checked once; an unknown option is an error naming it. */
+/**
+ * Options of {@link PostgresKeyStore}. Checked once; an unknown option is an error naming it.
+ *
+ * @example
+ * ```ts
+ * const options: PostgresKeyStoreOptions = { client: pool, schema: 'auth', table: 'api_keys', logger: false };
+ * ```
+ */
 export interface PostgresKeyStoreOptions {
   /** Your `pg.Pool`, or a PGlite instance. The store never ends or closes it. */
   readonly client: PostgresClient;

@@ -1,6 +1,13 @@
 import { KeywardConfigError } from '@keyward/core';
 
-/** Where the key table lives. Both names are lowercase SQL identifiers; they are always quoted. */
+/**
+ * Where the key table lives. Both names are lowercase SQL identifiers; they are always quoted.
+ *
+ * @example
+ * ```ts
+ * const names: TableOptions = { schema: 'auth', table: 'api_keys' }; // "auth"."api_keys"
+ * ```
+ */
 export interface TableOptions {
   /** Table name. Default `keyward_api_keys`. */
   readonly table?: string;

@@ -3,7 +3,7 @@ import { createKeyward } from '@keyward/core';
 import type { Keyward, KeyStore } from '@keyward/core';
 import { createFaultyStore, createTestRecord } from '@keyward/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Queryable } from '../src/index.js';
+import type { Queryable } from '../src/client.js';
 import { PostgresKeyStore, PostgresStoreError } from '../src/index.js';
 
 /** A ≥ 32-byte pepper for the tests (not a secret). */
