@@ -35,9 +35,12 @@ export interface HttpScenarioServer {
  * | `/auth/api-keys` | the management routes (JWT only), with no app-wide body parser |
  *
  * Any other path answers 404.
+ *
+ * `K` is `Keyward` from `@keyward/core`: the built `testing` entry carries its own copy of the
+ * core declarations, so the parameter is generic to accept the main entry's type unchanged.
  */
-export interface HttpScenarioFixture {
-  start(keyward: Keyward): Promise<HttpScenarioServer>;
+export interface HttpScenarioFixture<K = Keyward> {
+  start(keyward: K): Promise<HttpScenarioServer>;
 }
 
 // The scopes the suite's keyward allows keys to hold.
@@ -57,7 +60,7 @@ let owners = 0;
  * runHttpScenarios('express 5', { start: async (keyward) => listen(buildApp(keyward)) });
  * ```
  */
-export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): void {
+export function runHttpScenarios<K = Keyward>(name: string, fixture: HttpScenarioFixture<K>): void {
   describe(`HTTP scenarios: ${name}`, () => {
     let now = T0;
     let keyward: Keyward | undefined;
@@ -70,7 +73,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
         store, prefixes: ['eck_live_', 'eck_test_'], pepper: 'http-scenarios-pepper-0123456789-0123456789',
         jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now,
       });
-      server = await fixture.start(keyward);
+      server = await fixture.start(keyward as unknown as K);
     });
     afterAll(async () => {
       await server?.close();
