@@ -1,1 +1,139 @@
-export {};
+/**
+ * Express 5 (and 4) adapter of keyward: API-key middleware, scope and organization guards, and
+ * the JWT-protected management routes. Every decision is made by `@keyward/core`; this file only
+ * translates Express requests and responses.
+ *
+ * @example
+ * ```ts
+ * import { apiKeyAuth, apiKeyManagement, requireScopes } from '@keyward/express';
+ * app.use('/auth/api-keys', apiKeyManagement(keyward));
+ * app.use('/v1', apiKeyAuth(keyward));
+ * app.post('/v1/run', requireScopes('agents:run'), (req, res) => res.json({ org: req.auth?.orgId }));
+ * ```
+ *
+ * @module
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
+import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core';
+
+declare global {
+  // Express's own augmentation point (as @types/express-serve-static-core documents it).
+  namespace Express {
+    interface Request {
+      /**
+       * The caller, set by `apiKeyAuth`: a {@link Principal}, or `null` in optional mode when the
+       * request carried no credential. `undefined` on routes that `apiKeyAuth` does not cover.
+       */
+      auth?: Principal | null;
+    }
+  }
+}
+
+/** Options of {@link apiKeyAuth}. */
+export interface ApiKeyAuthOptions {
+  /** Let requests with no credential through with `req.auth = null` (a bad credential is still a 401). Default false. */
+  readonly optional?: boolean;
+}
+
+/** Options of {@link apiKeyManagement}. */
+export type ApiKeyManagementOptions = ManagementOptions;
+
+/**
+ * The organization a resource belongs to: fixed, or read from the request. Anything but a
+ * non-empty string from the function (e.g. a `string[]` route param) is refused with 403.
+ */
+export type OrganizationSource = string | ((req: Request) => string | readonly string[] | null | undefined);
+
+// Which keyward authenticated a request, so that the guards answer with the same responder.
+const instances = new WeakMap<Request, Keyward>();
+
+function send(res: Response, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string }): void {
+  res.status(answer.status).set(answer.headers).end(answer.json);
+}
+
+function guard(name: string, check: (req: Request) => AuthFailure | null): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const keyward = instances.get(req);
+    if (keyward === undefined) return next(new KeywardConfigError(`${name} needs apiKeyAuth(keyward) to run before it on this route`));
+    const failure = check(req);
+    if (failure === null) return next();
+    send(res, keyward.respond(failure));
+  };
+}
+
+/**
+ * Authenticate every request it covers from `X-API-Key` or `Authorization: Bearer`, and set
+ * `req.auth`. A failure is answered at once (401/503, SPEC §5 JSON body and headers).
+ *
+ * @example
+ * ```ts
+ * app.use(apiKeyAuth(keyward));                                     // every route below needs a key
+ * app.get('/registries/:slug', apiKeyAuth(keyward, { optional: true }), handler); // req.auth may be null
+ * ```
+ */
+export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): RequestHandler {
+  assertKeyward('apiKeyAuth', keyward);
+  const optional = checkAdapterOptions('apiKeyAuth', options, ['optional']).optional === true;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const pending = optional ? keyward.authenticate(req.headers, { optional: true }) : keyward.authenticate(req.headers);
+    pending.then((result) => {
+      if (!result.ok) return send(res, keyward.respond(result.failure));
+      req.auth = result.principal;
+      instances.set(req, keyward);
+      next();
+    }, next);
+  };
+}
+
+/**
+ * Require scopes of the caller: all of them (`requireScopes('a', 'b')`), or one of a list
+ * (`requireScopes(['a', 'b'], { mode: 'any' })`). 403 `insufficient_scope` when missing, 401 when
+ * the request is anonymous. Place after {@link apiKeyAuth}. Bad scopes throw at start-up.
+ *
+ * @example
+ * ```ts
+ * app.post('/v1/run', requireScopes('agents:run'), handler);
+ * app.get('/triage', requireScopes(['triage:read', 'triage:write'], { mode: 'any' }), handler);
+ * ```
+ */
+export function requireScopes(...scopes: string[]): RequestHandler;
+export function requireScopes(scopes: readonly string[], options?: { readonly mode?: ScopeMode }): RequestHandler;
+export function requireScopes(...args: ScopeGuardArguments): RequestHandler {
+  const check = createScopeGuard(...args);
+  return guard('requireScopes', (req) => check(req.auth));
+}
+
+/**
+ * Require the caller to belong to an organization: fixed, or read from the request. 403
+ * `forbidden_organization` otherwise, 401 when anonymous. Place after {@link apiKeyAuth}.
+ *
+ * @example
+ * ```ts
+ * app.get('/orgs/:org/runs', requireOrganization((req) => req.params.org), handler);
+ * ```
+ */
+export function requireOrganization(orgId: OrganizationSource): RequestHandler {
+  const check = createOrganizationGuard(orgId as string | ((req: Request) => string | undefined));
+  return guard('requireOrganization', (req) => check(req.auth, req));
+}
+
+/**
+ * The management routes (SPEC §6), JWT only: `POST /`, `GET /`, `DELETE /:id`,
+ * `POST /:id/rotate` below wherever it is mounted. Reads the JSON body itself unless a body parser
+ * already did. Other paths fall through to the next handler. Mount it before a global `apiKeyAuth`.
+ *
+ * @example
+ * ```ts
+ * app.use('/auth/api-keys', apiKeyManagement(keyward));
+ * ```
+ */
+export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOptions): RequestHandler {
+  assertKeyward('apiKeyManagement', keyward);
+  const api = createManagementApi(keyward, options);
+  return (req: Request, res: Response, next: NextFunction) => {
+    // A body parser that ran has drained the stream: use its result, else read the stream.
+    const body: unknown = req.readableEnded ? req.body : req;
+    api.handle({ method: req.method, path: req.path, headers: req.headers, body }).then((answer) => (answer === null ? next() : send(res, answer)), next);
+  };
+}

@@ -1,0 +1,41 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import type { Request, Response } from 'express';
+import type { Keyward } from '@keyward/core';
+import type { HttpScenarioFixture } from '@keyward/core/testing';
+import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
+
+/** The scenario suite's routes (see `HttpScenarioFixture`) on an Express app from `createApp`. */
+export function expressFixture(createApp: typeof express, setup?: (app: express.Express) => void): HttpScenarioFixture<Keyward> {
+  return {
+    async start(keyward: Keyward) {
+      const app = createApp();
+      setup?.(app);
+      const ok = (req: Request, res: Response) => {
+        res.json({ auth: req.auth ?? null });
+      };
+      const auth = apiKeyAuth(keyward);
+      const optional = apiKeyAuth(keyward, { optional: true });
+      app.use('/auth/api-keys', apiKeyManagement(keyward));
+      app.get('/protected', auth, ok);
+      app.get('/optional', optional, ok);
+      app.get('/optional/scoped', optional, requireScopes('agents:read'), ok);
+      app.get('/scopes/one', auth, requireScopes('agents:run'), ok);
+      app.get('/scopes/all', auth, requireScopes('agents:run', 'agents:read'), ok);
+      app.get('/scopes/any', auth, requireScopes(['triage:read', 'triage:write'], { mode: 'any' }), ok);
+      app.get('/orgs/:org', auth, requireOrganization((req) => req.params.org as string | undefined), ok);
+      app.get('/acme', auth, requireOrganization('acme'), ok);
+      const server = app.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () =>
+          new Promise<void>((resolve, reject) => {
+            server.close((error) => (error ? reject(error) : resolve()));
+            server.closeAllConnections();
+          }),
+      };
+    },
+  };
+}

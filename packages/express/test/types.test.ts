@@ -1,0 +1,30 @@
+import type { Request, RequestHandler } from 'express';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { Keyward, Principal } from '@keyward/core';
+import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
+
+// Compile-time checks, run by `pnpm --filter @keyward/express typecheck` (tsc); the runtime part is trivial.
+describe('@keyward/express types', () => {
+  it('augments Express.Request with auth', () => {
+    expectTypeOf<Request['auth']>().toEqualTypeOf<Principal | null | undefined>();
+    expectTypeOf<Express.Request['auth']>().toEqualTypeOf<Principal | null | undefined>();
+  });
+
+  it('every factory returns an Express RequestHandler', () => {
+    expectTypeOf(apiKeyAuth).parameters.toEqualTypeOf<[Keyward, ({ readonly optional?: boolean } | undefined)?]>();
+    expectTypeOf(apiKeyAuth).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(apiKeyManagement).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(requireScopes).toBeCallableWith('agents:run', 'agents:read');
+    expectTypeOf(requireScopes).toBeCallableWith(['a', 'b'], { mode: 'any' });
+    expectTypeOf(requireOrganization).toBeCallableWith('acme');
+    expectTypeOf(requireOrganization).toBeCallableWith((req: Request) => req.params.org);
+    expectTypeOf(requireOrganization).returns.toEqualTypeOf<RequestHandler>();
+  });
+
+  it('rejects a wrong scope mode and a non-string organization', () => {
+    // @ts-expect-error mode is 'all' | 'any'
+    requireScopes(['a'], { mode: 'some' });
+    // @ts-expect-error the organization is a string or a function of the request
+    requireOrganization(42);
+  });
+});
