@@ -54,15 +54,16 @@ export class VerificationCache {
     this.negativeTtlMs = options === false ? 0 : (options.negativeTtlMs ?? 2_000);
     this.staleIfErrorMs = options === false ? 0 : (options.staleIfErrorMs ?? 0);
     const max = options === false ? 0 : (options.max ?? 10_000);
+    // No TTL inside lru-cache for found keys: freshness is the entry's `freshUntil`, which the
+    // pipeline checks on every read anyway, so a hit reads the clock once instead of twice (and
+    // lru-cache keeps no per-slot timestamps). lru-cache never purged expired entries on its own
+    // either (no `ttlAutopurge`): a stale entry stays until the next lookup replaces it or LRU
+    // order evicts it, as before.
     this.#lru =
       options === false
         ? null
         : new LRUCache<string, CacheEntry>({
             max,
-            ttl: Math.max(this.ttlMs + this.staleIfErrorMs, 1),
-            ttlResolution: 0,
-            perf: { now },
-            updateAgeOnGet: false,
             dispose: (entry, tag) => {
               if (entry.kind === 'key' && this.#byKeyId.get(entry.keyId) === tag) this.#byKeyId.delete(entry.keyId);
             },
@@ -89,6 +90,8 @@ export class VerificationCache {
 
   set(tag: string, entry: CacheEntry): void {
     if (entry.kind === 'not_found') {
+      // A stale found entry would shadow the negative one in `get` (found keys are read first).
+      this.#lru?.delete(tag);
       this.#negative?.set(tag, entry);
       return;
     }

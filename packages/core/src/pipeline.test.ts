@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PEPPER, apiKey, bearer, setup, waitFor } from '../test/helpers.js';
 import { createKeyward } from './keyward.js';
 import { generateKey } from './key-format.js';
+import { MemoryKeyStore } from './memory-store.js';
 
 const owner = { ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: ['agents:run'] };
 const JWT_SECRET = 'jwt-secret-0123456789-0123456789-xyz';
@@ -116,6 +117,26 @@ describe('verification pipeline', () => {
     await keyward.authenticate(apiKey(key));
     await keyward.authenticate(apiKey(key));
     expect(store.calls.findByHash).toBe(2);
+  });
+
+  it('a key gone from the store after its entry went stale is then answered by the negative cache', async () => {
+    // A store that erases deleted keys: the same MemoryKeyStore, whose lookups stop finding the key.
+    const memory = new MemoryKeyStore();
+    const find = memory.findByHash.bind(memory);
+    let erased = false;
+    let lookups = 0;
+    memory.findByHash = async (hash) => {
+      lookups++;
+      return erased ? null : find(hash);
+    };
+    const clock = { t: 1_000_000 };
+    const keyward = createKeyward({ store: memory, prefixes: ['eck_live_'], pepper: PEPPER, now: () => clock.t, logger: false, cache: { ttlMs: 1_000, negativeTtlMs: 1_000 } });
+    const { key } = await keyward.keys.create(owner);
+    expect((await keyward.authenticate(apiKey(key))).ok).toBe(true);
+    erased = true;
+    clock.t += 1_001;
+    for (let i = 0; i < 3; i++) expect(await keyward.authenticate(apiKey(key))).toMatchObject({ ok: false, failure: { code: 'invalid_api_key', reason: 'not_found' } });
+    expect(lookups).toBe(2);
   });
 
   it('stale-if-error serves a known key for a bounded time while the store is down (off by default)', async () => {

@@ -89,7 +89,9 @@ export class Pipeline {
     const found = extractCredential(headers, { maxLength: this.parts.maxCredentialLength });
     if (!found.ok) return found;
     const { value, source } = found.credential;
-    if (source === 'authorization' && looksLikeJwt(value)) {
+    // Keys never contain '.', so the JWT pattern (a backtracking regex, ~8% of a Bearer cache hit)
+    // only runs on values that could be a JWT.
+    if (source === 'authorization' && value.includes('.') && looksLikeJwt(value)) {
       return this.parts.apiJwt === null ? { ok: false, failure: { code: 'invalid_api_key', reason: 'jwt_not_accepted' } } : this.parts.apiJwt.verify(value);
     }
     return this.#verifyKey(value);
