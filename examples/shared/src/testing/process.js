@@ -34,7 +34,8 @@ export async function startExampleProcess(dir, env = {}, { timeoutMs = 15_000, s
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
+  // 'close', not 'exit': it comes after stdout and stderr are drained, so the output is complete.
+  const exited = once(child, 'close').then(([code, signal]) => ({ code, signal }));
 
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new Error(`the example did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
@@ -47,14 +48,14 @@ export async function startExampleProcess(dir, env = {}, { timeoutMs = 15_000, s
     function done(error, value) {
       clearTimeout(timer);
       child.stdout.off('data', check);
-      child.off('exit', onExit);
+      child.off('close', onExit);
       if (error) {
         child.kill('SIGKILL');
         reject(error);
       } else resolve(value);
     }
     child.stdout.on('data', check);
-    child.once('exit', onExit);
+    child.once('close', onExit);
   });
 
   return {

@@ -1,0 +1,140 @@
+// SPEC §4 across processes: two reference apps on one PostgreSQL / one Redis. A key created
+// through A works on B; revoked or rotated through one, it is refused by the other within a second
+// (the store's invalidation channel, not the 30 s cache TTL).
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@keyward/core/testing';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { createClient } from '../src/testing/http.js';
+import { startExampleProcess } from '../src/testing/process.js';
+import { createKey, expectNoSecrets } from '../src/testing/walk.js';
+import { signManagementToken } from '../src/tokens.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Frameworks of instance A and B: different ones, so the store is shown to be the only link. */
+const PAIRS = { postgres: ['express', 'fastify'], redis: ['koa', 'express'] };
+const script = process.env.KEYWARD_EXAMPLE_SCRIPT;
+
+async function postgresReachable() {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    console.warn(`PostgreSQL is not reachable at DATABASE_URL (${redact(DATABASE_URL)}): skipping the two-instance PostgreSQL test`);
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function redisReachable() {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    console.warn(`Redis is not reachable at REDIS_URL (${redact(REDIS_URL)}): skipping the two-instance Redis test`);
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A URL without its password, for messages. */
+function redact(/** @type {string} */ url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+const [withPostgres, withRedis] = await Promise.all([postgresReachable(), redisReachable()]);
+
+/** @type {Array<import('../src/testing/process.js').ExampleProcess>} */
+const apps = [];
+afterAll(() => Promise.all(apps.map((app) => app.stop())));
+
+/**
+ * Start A and B on `store` (isolated by `prefix`: a Postgres schema, a Redis key prefix) and walk
+ * the cross-instance scenario.
+ *
+ * @param {string} store
+ * @param {string[]} frameworks
+ * @param {string} prefix
+ */
+async function crossInstanceScenario(store, frameworks, prefix) {
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const env = { KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_STORE: store, KEYWARD_STORE_PREFIX: prefix };
+  const options = script === undefined ? {} : { script };
+  const [a, b] = await Promise.all(frameworks.map((fw) => startExampleProcess(new URL(`../../${fw}/`, import.meta.url), env, options)));
+  if (a === undefined || b === undefined) throw new Error('two instances expected');
+  apps.push(a, b);
+  const callA = createClient(a.url);
+  const callB = createClient(b.url);
+  const admin = await signManagementToken(jwtSecret, { sub: `multi-${prefix}`, org: 'acme' });
+  /** @type {string[]} */
+  const secrets = [admin];
+
+  // Created through A, listed and accepted by B (and now in B's cache).
+  const key = await createKey(callA, admin, { nickname: 'shared', scopes: ['agents:run', 'agents:read'] }, secrets);
+  expect((await callB('GET', '/auth/api-keys', { bearer: admin })).body.apiKeys.map((/** @type {{ id: string }} */ k) => k.id)).toContain(key.id);
+  expect((await callB('GET', '/v1/runs', { key: key.key })).status).toBe(200);
+  expect((await callB('GET', '/v1/runs', { key: key.key })).status).toBe(200);
+
+  // Revoked through A: B refuses it within a second, although it had it cached.
+  const revokedAt = Date.now();
+  expect((await callA('DELETE', `/auth/api-keys/${key.id}`, { bearer: admin })).status).toBe(200);
+  await waitFor(async () => (await callB('GET', '/v1/runs', { key: key.key })).status === 401, 1_000);
+  expect(Date.now() - revokedAt).toBeLessThan(1_000);
+  expect(await callB('GET', '/v1/runs', { key: key.key })).toMatchObject({ status: 401, body: { code: 'revoked_api_key' } });
+
+  // Rotated through B without grace: A refuses the old key, accepts the new one.
+  const other = await createKey(callA, admin, { nickname: 'rotating', scopes: ['agents:read'] }, secrets);
+  expect((await callA('GET', '/v1/runs', { key: other.key })).status).toBe(200);
+  const rotated = await callB('POST', `/auth/api-keys/${other.id}/rotate`, { bearer: admin, body: {} });
+  expect(rotated.status).toBe(201);
+  secrets.push(rotated.body.key);
+  await waitFor(async () => (await callA('GET', '/v1/runs', { key: other.key })).status === 401, 1_000);
+  expect((await callA('GET', '/v1/runs', { key: rotated.body.key })).status).toBe(200);
+
+  for (const app of [a, b]) {
+    expect((await app.stop()).code).toBe(0);
+    expectNoSecrets(app.output(), secrets);
+  }
+}
+
+describe.skipIf(!withPostgres)('two reference apps on one PostgreSQL (DATABASE_URL)', () => {
+  const schema = `kw_ex_${randomBytes(6).toString('hex')}`;
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+  });
+  it(`${PAIRS.postgres.join(' + ')}: created on A works on B; revoked or rotated on one, refused by the other within a second`, async () => {
+    await crossInstanceScenario(DATABASE_URL, PAIRS.postgres, schema);
+  });
+});
+
+describe.skipIf(!withRedis)('two reference apps on one Redis (REDIS_URL)', () => {
+  const prefix = `kw_ex_${randomBytes(6).toString('hex')}`;
+  afterAll(async () => {
+    const client = new Redis(REDIS_URL);
+    try {
+      /** @type {string[]} */
+      const names = [];
+      for await (const batch of client.scanStream({ match: `{${prefix}}:*`, count: 500 })) names.push(...batch);
+      if (names.length > 0) await client.del(...names);
+    } finally {
+      client.disconnect();
+    }
+  });
+  it(`${PAIRS.redis.join(' + ')}: created on A works on B; revoked or rotated on one, refused by the other within a second`, async () => {
+    await crossInstanceScenario(REDIS_URL, PAIRS.redis, prefix);
+  });
+});
