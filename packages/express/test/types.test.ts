@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Keyward, Principal } from '@keyward/core';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
@@ -23,8 +23,8 @@ describe('@keyward/express types', () => {
 
   it('rejects a wrong scope mode and a non-string organization', () => {
     // @ts-expect-error mode is 'all' | 'any'
-    requireScopes(['a'], { mode: 'some' });
+    expect(() => requireScopes(['a'], { mode: 'some' })).toThrow(/mode/);
     // @ts-expect-error the organization is a string or a function of the request
-    requireOrganization(42);
+    expect(() => requireOrganization(42)).toThrow(/orgId/);
   });
 });
