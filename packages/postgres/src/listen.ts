@@ -64,10 +64,13 @@ export function pgListen(pool: PgPoolLike): OpenListen {
   };
 }
 
-/** LISTEN through PGlite's own notification support (one instance, one process). Never lost. */
+/**
+ * LISTEN through PGlite's own notification support (one instance, one process). Never lost.
+ * Stopping is best effort: a PGlite the user already closed has nothing left to unlisten.
+ */
 export function pgliteListen(db: PGliteLike): OpenListen {
   return async (channel, onPayload) => {
     const unlisten = await db.listen(`"${channel}"`, onPayload);
-    return () => unlisten();
+    return () => unlisten().catch(() => undefined);
   };
 }

@@ -1,5 +1,5 @@
 import { runKeyStoreContract } from '@keyward/core/testing';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { PostgresKeyStore } from '../src/index.js';
 import { createPool, databaseReachable, dropSchema, randomSchema } from './helpers.js';
@@ -28,4 +28,18 @@ describe.skipIf(!reachable)('PostgreSQL via DATABASE_URL', () => {
   describeMultiInstance('two stores on one pg.Pool', target);
   describeNoKeyMaterial('pg.Pool', target);
   describeAtomicity('pg.Pool', target);
+
+  it('holds one client of the pool for LISTEN while subscribed and gives it back on close; the pool is not ended', async () => {
+    const checkedOut = () => pool.totalCount - pool.idleCount;
+    const before = checkedOut();
+    const store = new PostgresKeyStore({ client: pool, schema });
+    const stopOne = await store.subscribe(() => undefined);
+    await store.subscribe(() => undefined);
+    expect(checkedOut()).toBe(before + 1);
+    await stopOne();
+    expect(checkedOut(), 'another subscriber still listens').toBe(before + 1);
+    await store.close();
+    expect(checkedOut()).toBe(before);
+    expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+  });
 });
