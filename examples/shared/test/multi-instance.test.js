@@ -15,7 +15,6 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Frameworks of instance A and B: different ones, so the store is shown to be the only link. */
 const PAIRS = { postgres: ['express', 'fastify'], redis: ['koa', 'express'] };
-const script = process.env.KEYWARD_EXAMPLE_SCRIPT;
 
 async function postgresReachable() {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
@@ -71,8 +70,7 @@ afterAll(() => Promise.all(apps.map((app) => app.stop())));
 async function crossInstanceScenario(store, frameworks, prefix) {
   const jwtSecret = randomBytes(32).toString('base64url');
   const env = { KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_STORE: store, KEYWARD_STORE_PREFIX: prefix };
-  const options = script === undefined ? {} : { script };
-  const [a, b] = await Promise.all(frameworks.map((fw) => startExampleProcess(new URL(`../../${fw}/`, import.meta.url), env, options)));
+  const [a, b] = await Promise.all(frameworks.map((fw) => startExampleProcess(new URL(`../../${fw}/`, import.meta.url), env)));
   if (a === undefined || b === undefined) throw new Error('two instances expected');
   apps.push(a, b);
   const callA = createClient(a.url);

@@ -23,14 +23,14 @@ import { fileURLToPath } from 'node:url';
  *
  * @param {string | URL} dir The example folder (holding server.js).
  * @param {Record<string, string>} [env]
- * @param {{ timeoutMs?: number, script?: string }} [options] `timeoutMs` default 15 000; `script` default `server.js`.
+ * @param {{ timeoutMs?: number }} [options] Default 15 000 ms.
  * @returns {Promise<ExampleProcess>}
  */
-export async function startExampleProcess(dir, env = {}, { timeoutMs = 15_000, script = 'server.js' } = {}) {
+export async function startExampleProcess(dir, env = {}, { timeoutMs = 15_000 } = {}) {
   const cwd = dir instanceof URL ? fileURLToPath(dir) : dir;
   /** @type {Record<string, string | undefined>} */
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && name !== 'PORT'));
-  const child = spawn(process.execPath, [script], { cwd, env: { ...base, NODE_ENV: 'test', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server.js'], { cwd, env: { ...base, NODE_ENV: 'test', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));

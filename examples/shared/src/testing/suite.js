@@ -24,15 +24,14 @@ const run = promisify(execFile);
  *
  * @param {string} framework
  * @param {URL} dir The example folder (holding server.js).
- * @param {{ script?: string }} [options]
  */
-export function describeReferenceApp(framework, dir, options = {}) {
+export function describeReferenceApp(framework, dir) {
   /** @type {Array<import('./process.js').ExampleProcess>} */
   const started = [];
   /** @type {string[]} */
   const tempDirs = [];
   const start = async (/** @type {Record<string, string>} */ env) => {
-    const app = await startExampleProcess(dir, env, options);
+    const app = await startExampleProcess(dir, env);
     started.push(app);
     return app;
   };
@@ -110,7 +109,7 @@ export function describeReferenceApp(framework, dir, options = {}) {
     });
 
     it('refuses a bad KEYWARD_STORE with one clear line, without echoing it', async () => {
-      const failed = await startExampleProcess(dir, { KEYWARD_STORE: 'mysql://user:hunter2@db/x' }, { ...options, timeoutMs: 10_000 }).then(
+      const failed = await startExampleProcess(dir, { KEYWARD_STORE: 'mysql://user:hunter2@db/x' }, { timeoutMs: 10_000 }).then(
         () => null,
         (/** @type {Error} */ error) => error.message,
       );
