@@ -9,7 +9,8 @@ import * as lib from './lib.mjs';
 
 if (!(await lib.ensureExposeGc(import.meta.url))) process.exit();
 
-const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 7);
+const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (QUICK ? 3 : 7));
 const MEMORY_KEYS = 100_000;
 const HIT_TARGET_NS = 2_000;
 const MEMORY_TARGET_BYTES = 1_024;
@@ -134,6 +135,10 @@ const syncCase = (id, name, iterations, call) => ({
 });
 
 const isBadChecksum = (r) => !r.ok && r.failure.reason === 'bad_checksum';
+const isBadLength = (r) => !r.ok && r.failure.code === 'invalid_api_key' && r.failure.reason === 'bad_length';
+const isMalformed = (r) => !r.ok && r.failure.code === 'malformed_credentials';
+const malformedKey = flat(control.slice(0, -3));
+const malformedHeader = flat(`${control}, ${control}`);
 const cases = [
   asyncCase('hit-x-api-key', 'authenticate, cache hit, `X-API-Key`', 150_000, () => hitKeyward.authenticate({ 'x-api-key': key }), (r) => r.ok),
   asyncCase('hit-bearer', 'authenticate, cache hit, `Authorization: Bearer`', 150_000, () => hitKeyward.authenticate({ authorization: bearer }), (r) => r.ok),
@@ -141,6 +146,8 @@ const cases = [
     (r) => r.ok && canRun.check(r.principal) === null),
   asyncCase('miss', 'authenticate, cache off (HMAC + MemoryKeyStore lookup)', 15_000, (i) => missKeyward.authenticate({ 'x-api-key': missKeys[i % missKeys.length] }), (r) => r.ok),
   asyncCase('bad-checksum', 'authenticate, key failing its checksum', 200_000, (i) => badKeyward.authenticate({ 'x-api-key': badKeys[i % badKeys.length] }), isBadChecksum),
+  asyncCase('malformed-key', 'authenticate, malformed key (right prefix, too short)', 200_000, () => badKeyward.authenticate({ 'x-api-key': malformedKey }), isBadLength),
+  asyncCase('malformed-header', 'authenticate, malformed header (two values joined by a comma)', 200_000, () => badKeyward.authenticate({ 'x-api-key': malformedHeader }), isMalformed),
   syncCase('hash-keyward', 'hash alone: `createKeyHasher(pepper).current.hash` (@noble/hashes HMAC)', 50_000, () => hasher.hash(key)),
   syncCase('hash-node-hmac', "hash alone: `crypto.createHmac('sha256', pepper)` (node:crypto)", 100_000, () => crypto.createHmac('sha256', PEPPER).update(key).digest('hex')),
   syncCase('hash-node-sha256', "hash alone: `crypto.hash('sha256', key)` (no pepper)", 200_000, () => crypto.hash('sha256', key)),
@@ -163,6 +170,8 @@ const targets = {
   'hit-x-api-key': hitTarget(by['hit-x-api-key']),
   'hit-bearer': hitTarget(by['hit-bearer']),
   'bad-checksum': { text: '0 store lookups', met: badLookups === 0, note: `${badLookups} lookups` },
+  'malformed-key': { text: '0 store lookups', met: badLookups === 0, note: `${badLookups} lookups` },
+  'malformed-header': { text: '0 store lookups', met: badLookups === 0, note: `${badLookups} lookups` },
 };
 const mem = memory.memoryKeyStore;
 const memMet = mem.perEntry <= MEMORY_TARGET_BYTES;
@@ -194,13 +203,13 @@ const md = `## Core micro-benchmark (\`bench/core.mjs\`)
 
 - Date: ${date}
 - Machine: ${machine.cpu}, ${machine.cores} cores, ${lib.fmtGiB(machine.totalMemory)} RAM, ${machine.os}
-- Node ${machine.node} (V8 ${machine.v8})
+- Node ${machine.node} (V8 ${machine.v8})${QUICK ? '\n- **Quick run** (`--quick`): fewer rounds, for trying things out only' : ''}
 
 ### Timings
 
 ${lib.table(['case', 'median ns/op', 'median ops/s', 'rounds', 'target', 'met?', 'min – max ns/op', 'iterations/round'], timingRows)}
 
-Store lookups (\`findByHash\`) caused by ${badKeys.length.toLocaleString('en-US')} distinct checksum-failing keys, over all ${ROUNDS} rounds and warm-up: **${badLookups}**.
+Store lookups (\`findByHash\`) caused by ${badKeys.length.toLocaleString('en-US')} distinct checksum-failing keys and the two malformed inputs (same counted store), over all ${ROUNDS} rounds and warm-up: **${badLookups}**.
 
 ${missed.length === 0 ? 'All targets met.' : `Targets missed on this run:\n\n${missed.join('\n')}`}
 
@@ -219,7 +228,7 @@ ${lib.table(['records from', 'bytes / entry', 'freed / entry by clear', 'new key
 
 ### How measured
 
-All cases run in one process, side by side: a warm-up batch per case, then ${ROUNDS} rounds in which every case runs once as a tight loop of the listed iterations (a different case starts each round; a full GC before each batch), timed with \`process.hrtime.bigint()\`. The tables give the median over rounds (ops/s = 1e9 / median). \`authenticate\` is awaited call by call, so its figures include the promise round trips users get; every result is checked (hits \`ok\`, bad keys \`bad_checksum\`, scope check \`null\`), which also keeps the work from being optimised away. Cache hits reuse one key made with \`keys.create\` and authenticated once beforehand; the cache-off case cycles through 1,000 keys on a keyward with \`cache: false\` (each call: checksum, HMAC, \`findByHash\` under the store timeout, principal built, use recorded); the bad-key case cycles through 10,000 minted keys with their last character changed, on a \`createFaultyStore(new MemoryKeyStore())\` whose lookup counter is shown to count (one valid key, one lookup) before the run.
+All cases run in one process, side by side: a warm-up batch per case, then ${ROUNDS} rounds in which every case runs once as a tight loop of the listed iterations (a different case starts each round; a full GC before each batch), timed with \`process.hrtime.bigint()\`. The tables give the median over rounds (ops/s = 1e9 / median). \`authenticate\` is awaited call by call, so its figures include the promise round trips users get; every result is checked (hits \`ok\`, bad keys \`bad_checksum\`, scope check \`null\`), which also keeps the work from being optimised away. Cache hits reuse one key made with \`keys.create\` and authenticated once beforehand; the cache-off case cycles through 1,000 keys on a keyward with \`cache: false\` (each call: checksum, HMAC, \`findByHash\` under the store timeout, principal built, use recorded); the bad-key case cycles through 10,000 minted keys with their last character changed, the malformed cases send a valid key cut short by 3 characters (\`invalid_api_key\`, \`bad_length\`) and two keys joined by a comma (\`malformed_credentials\`), all three on a \`createFaultyStore(new MemoryKeyStore())\` whose lookup counter is shown to count (one valid key, one lookup) before the run.
 
 Heap: ${MEMORY_KEYS.toLocaleString('en-US')} records (2–3 scopes, 3 metadata fields, nickname), hashed with the same pepper, are inserted straight into the store. \`heapUsed\` is read (after \`gc()\` until it stops falling) before and after authenticating every key once on a keyward with \`cache: { max: 200000 }, usage: false\`. The store and the keys exist before the first reading and the store is checked not to grow, so the difference is the cache: entries, principals, LRU bookkeeping, key-id index. "Freed by clear" is the drop once \`close()\` empties the cache. "New keyward, empty cache" is what creating the instance cost before any key was seen (lru-cache preallocates its slot arrays for \`max\`); the last figure spreads it over the entries. Keys and stored record fields are flat strings, as an HTTP parser or a database driver hands them over (see the note in \`bench/core.mjs\`). The second row has \`findByHash\` return a \`structuredClone\` of the record, so that cached principals own their strings, as they do with a networked store; MemoryKeyStore shares them with its records.
 
