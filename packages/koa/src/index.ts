@@ -1,1 +1,147 @@
-export {};
+/**
+ * Koa 3 (and 2) adapter of keyward: API-key middleware, scope and organization guards, and the
+ * JWT-protected management routes. Every decision is made by `@keyward/core`; this file only
+ * translates Koa contexts.
+ *
+ * @example
+ * ```ts
+ * import { apiKeyAuth, apiKeyManagement, requireScopes } from '@keyward/koa';
+ * app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
+ * app.use(apiKeyAuth(keyward));
+ * app.use(requireScopes('agents:run'));
+ * ```
+ *
+ * @module
+ */
+import type { Context, Middleware, Next } from 'koa';
+import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
+import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core';
+
+/** What keyward puts in `ctx.state`; use it to type an app: `new Koa<KeywardState>()`. */
+export interface KeywardState {
+  /** The caller: a {@link Principal}, or `null` in optional mode when no credential was sent. */
+  auth: Principal | null;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Set by `apiKeyAuth`: the caller, `null` when anonymous (optional mode), `undefined` where it did not run. */
+    auth?: Principal | null;
+  }
+}
+
+/** Options of {@link apiKeyAuth}. */
+export interface ApiKeyAuthOptions {
+  /** Let requests with no credential through with `ctx.state.auth = null` (a bad credential is still a 401). Default false. */
+  readonly optional?: boolean;
+}
+
+/** Options of {@link apiKeyManagement}. */
+export interface ApiKeyManagementOptions extends ManagementOptions {
+  /** Where the routes live, e.g. `/auth/api-keys`. Default `''`: the path as Koa sees it (behind koa-mount). */
+  readonly prefix?: string;
+}
+
+/** The organization a resource belongs to: fixed, or read from the context. */
+export type OrganizationSource = string | ((ctx: Context) => string | null | undefined);
+
+// Which keyward authenticated a request, so that the guards answer with the same responder.
+const instances = new WeakMap<Context, Keyward>();
+
+function send(ctx: Context, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string }): void {
+  ctx.status = answer.status;
+  ctx.set(answer.headers);
+  ctx.body = answer.json;
+}
+
+function guard(name: string, check: (ctx: Context) => AuthFailure | null): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const keyward = instances.get(ctx);
+    if (keyward === undefined) throw new KeywardConfigError(`${name} needs apiKeyAuth(keyward) to run before it`);
+    const failure = check(ctx);
+    if (failure === null) return next();
+    send(ctx, keyward.respond(failure));
+  };
+}
+
+/**
+ * Authenticate from `X-API-Key` or `Authorization: Bearer` and set `ctx.state.auth`. A failure is
+ * answered at once (401/503, SPEC §5 JSON body and headers) and later middleware does not run.
+ *
+ * @example
+ * ```ts
+ * app.use(apiKeyAuth(keyward));                       // every later middleware needs a key
+ * router.get('/registries/:slug', apiKeyAuth(keyward, { optional: true }), handler);
+ * ```
+ */
+export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Middleware {
+  assertKeyward('apiKeyAuth', keyward);
+  const optional = checkAdapterOptions('apiKeyAuth', options, ['optional']).optional === true;
+  return async (ctx: Context, next: Next) => {
+    const result = optional ? await keyward.authenticate(ctx.headers, { optional: true }) : await keyward.authenticate(ctx.headers);
+    if (!result.ok) return send(ctx, keyward.respond(result.failure));
+    ctx.state.auth = result.principal;
+    instances.set(ctx, keyward);
+    await next();
+  };
+}
+
+/**
+ * Require scopes of the caller: all of them (`requireScopes('a', 'b')`), or one of a list
+ * (`requireScopes(['a', 'b'], { mode: 'any' })`). 403 `insufficient_scope` when missing, 401 when
+ * anonymous. Place after {@link apiKeyAuth}. Bad scopes throw at start-up.
+ *
+ * @example
+ * ```ts
+ * router.post('/v1/run', requireScopes('agents:run'), handler);
+ * ```
+ */
+export function requireScopes(...scopes: string[]): Middleware;
+export function requireScopes(scopes: readonly string[], options?: { readonly mode?: ScopeMode }): Middleware;
+export function requireScopes(...args: ScopeGuardArguments): Middleware {
+  const check = createScopeGuard(...args);
+  return guard('requireScopes', (ctx) => check(ctx.state.auth));
+}
+
+/**
+ * Require the caller to belong to an organization: fixed, or read from the context. 403
+ * `forbidden_organization` otherwise, 401 when anonymous. Place after {@link apiKeyAuth}.
+ *
+ * @example
+ * ```ts
+ * router.get('/orgs/:org/runs', requireOrganization((ctx) => ctx.params.org), handler);
+ * ```
+ */
+export function requireOrganization(orgId: OrganizationSource): Middleware {
+  const check = createOrganizationGuard(orgId);
+  return guard('requireOrganization', (ctx) => check(ctx.state.auth, ctx));
+}
+
+/**
+ * The management routes (SPEC §6), JWT only: `POST`, `GET` on `prefix`, `DELETE prefix/:id`,
+ * `POST prefix/:id/rotate`. Reads the JSON body itself unless a body parser already did; other
+ * paths go on to the next middleware. Register it before a global `apiKeyAuth`.
+ *
+ * @example
+ * ```ts
+ * app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
+ * ```
+ */
+export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOptions): Middleware {
+  assertKeyward('apiKeyManagement', keyward);
+  const { prefix: rawPrefix = '', ...rest } = checkAdapterOptions('apiKeyManagement', options, ['prefix', 'bodyLimitBytes']);
+  if (typeof rawPrefix !== 'string' || (rawPrefix !== '' && !rawPrefix.startsWith('/'))) {
+    throw new KeywardConfigError('apiKeyManagement: "prefix" must be a path starting with "/"');
+  }
+  const prefix = rawPrefix.replace(/\/+$/, '');
+  const api = createManagementApi(keyward, rest);
+  return async (ctx: Context, next: Next) => {
+    const path = ctx.path;
+    if (prefix !== '' && path !== prefix && !path.startsWith(`${prefix}/`)) return next();
+    // A body parser that ran has drained the stream: use its result, else read the stream.
+    const body: unknown = ctx.req.readableEnded ? (ctx.request as { body?: unknown }).body : ctx.req;
+    const answer = await api.handle({ method: ctx.method, path: path.slice(prefix.length) || '/', headers: ctx.headers, body });
+    if (answer === null) return next();
+    send(ctx, answer);
+  };
+}

@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import type { Context, Middleware, Next } from 'koa';
+import type { Keyward } from '@keyward/core';
+import type { HttpScenarioFixture } from '@keyward/core/testing';
+import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
+
+/** Runs `chain` like Koa does (a stand-in for a router in these tests). */
+const chain = (middleware: Middleware[]) => (ctx: Context, next: Next) => {
+  const dispatch = (i: number): Promise<void> => Promise.resolve(i === middleware.length ? next() : middleware[i]!(ctx, () => dispatch(i + 1)));
+  return dispatch(0);
+};
+
+/** The scenario suite's routes (see `HttpScenarioFixture`) on a Koa app built with `KoaClass`. */
+export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture<Keyward> {
+  return {
+    async start(keyward: Keyward) {
+      const app = new KoaClass();
+      const ok: Middleware = (ctx) => {
+        ctx.body = { auth: ctx.state.auth ?? null };
+      };
+      const auth = apiKeyAuth(keyward);
+      const optional = apiKeyAuth(keyward, { optional: true });
+      const routes: Record<string, Middleware[]> = {
+        '/protected': [auth, ok],
+        '/optional': [optional, ok],
+        '/optional/scoped': [optional, requireScopes('agents:read'), ok],
+        '/scopes/one': [auth, requireScopes('agents:run'), ok],
+        '/scopes/all': [auth, requireScopes('agents:run', 'agents:read'), ok],
+        '/scopes/any': [auth, requireScopes(['triage:read', 'triage:write'], { mode: 'any' }), ok],
+        '/orgs/:org': [auth, requireOrganization((ctx) => ctx.path.split('/')[2]), ok],
+        '/acme': [auth, requireOrganization('acme'), ok],
+      };
+      app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
+      app.use((ctx, next) => {
+        const route = routes[ctx.path.replace(/^\/orgs\/[^/]+$/, '/orgs/:org')];
+        return ctx.method === 'GET' && route !== undefined ? chain(route)(ctx, next) : next();
+      });
+      const server = app.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () =>
+          new Promise<void>((resolve, reject) => {
+            server.close((error) => (error ? reject(error) : resolve()));
+            server.closeAllConnections();
+          }),
+      };
+    },
+  };
+}
