@@ -1,0 +1,103 @@
+// SPEC §6 reference app on Koa 3 with @koa/router. Start: `pnpm --dir examples/koa start` (after
+// `pnpm build`). Configuration, store, seeded data and shutdown come from @keyward/example-shared;
+// this file is only the Koa wiring, the same routes as examples/express and examples/fastify.
+import Koa from 'koa';
+import Router from '@koa/router';
+import { apiKeyAuth, apiKeyManagement, requireScopes } from '@keyward/koa';
+import {
+  INTERNAL_ERROR,
+  PREFIXES,
+  REGISTRY_NOT_FOUND,
+  ROUTE_NOT_FOUND,
+  RUN_NOT_FOUND,
+  findRegistry,
+  nodeServer,
+  parseRunInput,
+  readJsonBody,
+  registryAccess,
+  runExample,
+  safePath,
+} from '@keyward/example-shared';
+
+await runExample('koa', ({ keyward, runs, logRequest }) => {
+  const app = new Koa();
+  app.silent = true; // errors are answered and logged (without detail) below
+
+  // One log line per request (method, path, status, time, key id; never a header value), unknown
+  // routes as JSON 404, and errors as a bare JSON 500: Koa's default would print the stack.
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    ctx.res.once('finish', () => logRequest({ method: ctx.method, url: ctx.originalUrl, status: ctx.status, durationMs: performance.now() - started, principal: ctx.state.auth }));
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null) {
+        ctx.status = 404;
+        ctx.body = ROUTE_NOT_FOUND;
+      }
+    } catch (error) {
+      console.error(`${ctx.method} ${safePath(ctx.originalUrl, PREFIXES)}: unhandled ${error instanceof Error ? error.name : 'error'}`);
+      ctx.status = 500;
+      ctx.body = INTERNAL_ERROR;
+    }
+  });
+
+  // Create, list, revoke, rotate: Bearer JWT only (API keys are refused).
+  app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
+
+  const router = new Router();
+  const auth = apiKeyAuth(keyward);
+
+  router.get('/health', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  // Authentication and scopes run first; the body is read only after them.
+  router.post('/v1/run', auth, requireScopes('agents:run'), async (ctx) => {
+    const body = ctx.is('application/json') ? await readJsonBody(ctx.req) : { ok: /** @type {const} */ (true), value: undefined };
+    if (!body.ok) {
+      ctx.status = body.error.status;
+      ctx.body = body.error;
+      return;
+    }
+    const input = parseRunInput(body.value);
+    if (!input.ok) {
+      ctx.status = 422;
+      ctx.body = input.error;
+      return;
+    }
+    ctx.status = 202;
+    ctx.body = runs.create(ctx.state.auth, input.value);
+  });
+
+  router.get('/v1/runs', auth, requireScopes('agents:read'), (ctx) => {
+    ctx.body = { runs: runs.list(ctx.state.auth) };
+  });
+
+  router.get('/v1/runs/:id', auth, requireScopes('agents:read'), (ctx) => {
+    const run = runs.get(ctx.state.auth, ctx.params.id);
+    ctx.status = run === undefined ? 404 : 200;
+    ctx.body = run ?? RUN_NOT_FOUND;
+  });
+
+  // Optional auth: no credential is anonymous, a bad one is still a 401.
+  router.get('/v1/registries/:slug', apiKeyAuth(keyward, { optional: true }), (ctx) => {
+    const registry = findRegistry(ctx.params.slug);
+    if (registry === undefined) {
+      ctx.status = 404;
+      ctx.body = REGISTRY_NOT_FOUND;
+      return;
+    }
+    const failure = registryAccess(registry, ctx.state.auth);
+    if (failure !== null) {
+      const { status, headers, json } = keyward.respond(failure);
+      ctx.status = status;
+      ctx.set(headers);
+      ctx.body = json;
+      return;
+    }
+    ctx.body = registry;
+  });
+
+  app.use(router.routes());
+  return nodeServer(app.callback());
+});
