@@ -80,21 +80,22 @@ const backends = [
       } catch {
         throw new Error(`PostgreSQL not reachable at DATABASE_URL (${new URL(DATABASE_URL).host})`);
       }
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      // Every connection of the bench's pools works in the bench's own schema.
-      const pool = () => new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
-      const pools = [pool(), pool()];
-      const a = new PostgresKeyStore({ client: pools[0] });
-      await a.migrate();
-      const b = new PostgresKeyStore({ client: pools[1] });
-      return {
-        stores: [a, b], note: `two pg.Pools, schema ${schema} (dropped afterwards)`,
-        cleanup: async () => {
-          await Promise.all(pools.map((p) => p.end()));
-          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-          await admin.end();
-        },
+      // The bench's own schema (created by `migrate()`), so its table and NOTIFY channel are its own.
+      const pools = [0, 1].map(() => new pg.Pool({ connectionString: DATABASE_URL, max: 4 }));
+      const cleanup = async () => {
+        await Promise.all(pools.map((p) => p.end()));
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await admin.end();
       };
+      const a = new PostgresKeyStore({ client: pools[0], schema, logger: false });
+      try {
+        await a.migrate();
+      } catch (error) {
+        await cleanup();
+        throw new Error(`migrate() failed: ${error.message}`);
+      }
+      const b = new PostgresKeyStore({ client: pools[1], schema, logger: false });
+      return { stores: [a, b], note: `two pg.Pools, schema ${schema} (dropped afterwards)`, cleanup };
     },
   },
   {
@@ -103,7 +104,7 @@ const backends = [
       const RedisKeyStore = await load('@keyward/redis', 'RedisKeyStore');
       if (RedisKeyStore === null) throw new Error('@keyward/redis is not built');
       const { Redis } = await import('ioredis');
-      const prefix = `kwbench:${runId}:`;
+      const prefix = `kwbench_${runId}`;
       const client = () => new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: () => null });
       const clients = [client(), client()];
       try {
@@ -114,11 +115,11 @@ const backends = [
       }
       const stores = clients.map((c) => new RedisKeyStore({ client: c, prefix }));
       return {
-        stores, note: `two ioredis clients, key prefix ${prefix} (deleted afterwards)`,
+        stores, note: `two ioredis clients, key prefix ${prefix} (its keys deleted afterwards)`,
         cleanup: async () => {
           let cursor = '0';
           do {
-            const [next, keys] = await clients[0].scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+            const [next, keys] = await clients[0].scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
             if (keys.length > 0) await clients[0].del(...keys);
             cursor = next;
           } while (cursor !== '0');
