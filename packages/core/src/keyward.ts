@@ -19,6 +19,7 @@ import { createFailureResponder, managementErrorResponse } from './responses.js'
 import type { Runtime } from './runtime.js';
 import { defaultRuntime } from './runtime.js';
 import type { KeyStore } from './store.js';
+import { keepSubscribed } from './subscription.js';
 import type { UsageOptions } from './usage.js';
 import { UsageRecorder } from './usage.js';
 import { checkOptions } from './options.js';
@@ -147,15 +148,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
   });
   const respond = createFailureResponder(o.responses);
 
-  let unsubscribe: (() => Promise<void>) | null = null;
-  const ready = (async () => {
-    if (o.store.subscribe === undefined) return;
-    try {
-      unsubscribe = await o.store.subscribe((event) => invalidate(event.keyId));
-    } catch {
-      warn('keyward: could not subscribe to store invalidations; revocations reach this instance within the cache TTL');
-    }
-  })();
+  const subscription = keepSubscribed(o.store, (event) => invalidate(event.keyId), { warn, onLive: () => cache.clear() });
 
   function authenticate(headers: HeaderInput, opts?: { readonly optional: true }): Promise<OptionalAuthResult> {
     const result = pipeline.authenticate(headers);
@@ -172,13 +165,10 @@ export function createKeyward(options: KeywardOptions): Keyward {
     prefixes,
     invalidate,
     flushUsage: () => usage.flush(),
-    ready,
+    ready: subscription.ready,
     async close() {
-      await ready;
       await usage.close();
-      const off = unsubscribe;
-      unsubscribe = null;
-      if (off !== null) await off();
+      await subscription.close();
       cache.clear();
     },
   };
