@@ -1,7 +1,15 @@
 import type { Cluster, Redis } from 'ioredis';
 import { KeywardConfigError } from '@keyward/core';
 
-/** Options of {@link RedisKeyStore}. Checked once at construction; unknown options throw. */
+/**
+ * Options of {@link RedisKeyStore}. Checked once at construction; unknown options throw.
+ *
+ * @example
+ * ```ts
+ * const options: RedisKeyStoreOptions = { client: new Redis(url, { maxRetriesPerRequest: 1 }), prefix: 'keyward', retainExpiredMs: 86_400_000 };
+ * const store = new RedisKeyStore(options);
+ * ```
+ */
 export interface RedisKeyStoreOptions {
   /** Your ioredis `Redis` or `Cluster`. Used for every command and for `PUBLISH`; never closed by the store. */
   readonly client: Redis | Cluster;
