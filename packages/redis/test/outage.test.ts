@@ -101,4 +101,29 @@ describe.skipIf(!reachable)('Redis outage, through a TCP proxy in front of the r
     await waitForSubscriber();
     await expectRevocationReachesServer();
   });
+
+  it('starts while Redis is down: ready settles, 503 meanwhile, and revocations arrive once Redis is back', async () => {
+    await proxy.stop();
+    const late = createClientVia(proxy.host, proxy.port);
+    const lateStore = new RedisKeyStore({ client: late, prefix });
+    const lateServer = createTestKeyward(lateStore);
+    try {
+      await lateServer.ready; // the first SUBSCRIBE failed; keyward keeps retrying in the background
+      const { key, record } = await createKey();
+      const down = await lateServer.authenticate({ 'x-api-key': key });
+      expect(!down.ok && down.failure.code).toBe('auth_unavailable');
+      await proxy.start();
+      await waitFor(async () => (await lateServer.authenticate({ 'x-api-key': key })).ok, 10_000);
+      await writer.keys.revoke(record.id);
+      await waitFor(async () => {
+        const result = await lateServer.authenticate({ 'x-api-key': key });
+        return !result.ok && result.failure.code === 'revoked_api_key';
+      }, 10_000);
+    } finally {
+      await proxy.start();
+      await lateServer.close();
+      await lateStore.close();
+      late.disconnect();
+    }
+  });
 });
