@@ -1,4 +1,5 @@
 import type { AuthFailure } from './errors.js';
+import type { Keyward } from './keyward.js';
 import { KeywardConfigError } from './errors.js';
 import type { Principal } from './principal.js';
 import type { ScopeMode, ScopeRequirement } from './scopes.js';
@@ -102,7 +103,7 @@ export function checkAdapterOptions<T extends object>(where: string, options: T 
  * assertKeyward('apiKeyAuth', keyward);
  * ```
  */
-export function assertKeyward(where: string, value: unknown): void {
+export function assertKeyward(where: string, value: unknown): asserts value is Keyward {
   const k = value as { authenticate?: unknown; respond?: unknown; keys?: unknown } | null | undefined;
   if (typeof k !== 'object' || k === null || typeof k.authenticate !== 'function' || typeof k.respond !== 'function' || typeof k.keys !== 'object') {
     throw new KeywardConfigError(`${where}: the first argument must be a keyward instance from createKeyward()`);
