@@ -1,1 +1,122 @@
-export {};
+/**
+ * Fastify 5 adapter of keyward: a plugin that authenticates every route in `onRequest` (before the
+ * body is parsed), route-level scopes, guard decorators, and the JWT-protected management routes.
+ * Every decision is made by `@keyward/core`; this file only translates.
+ *
+ * @example
+ * ```ts
+ * import keywardPlugin, { apiKeyManagement } from '@keyward/fastify';
+ * await app.register(keywardPlugin, { keyward });
+ * await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys' });
+ * app.post('/v1/run', { config: { scopes: ['agents:run'] } }, async (request) => ({ org: request.auth?.orgId }));
+ * ```
+ *
+ * @module
+ */
+import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
+import type { AuthFailure, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
+
+export type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
+
+// Fastify's own register options, which reach the plugin with ours.
+const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+// The compiled scope guard of a route, stored in its config when the route is added.
+const GUARD = Symbol('keyward.scopes');
+
+type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string };
+const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
+
+function routeGuard(route: RouteOptions): ScopeGuard | undefined {
+  const config = (route.config ?? {}) as KeywardRouteConfig;
+  if (config.scopes === undefined) {
+    if (config.scopeMode !== undefined) throw new KeywardConfigError(`route ${route.url}: config.scopeMode needs config.scopes`);
+    return undefined;
+  }
+  if (config.auth === false) throw new KeywardConfigError(`route ${route.url}: config.scopes needs API-key auth (config.auth is false)`);
+  return createScopeGuard([...config.scopes], config.scopeMode === undefined ? {} : { mode: config.scopeMode });
+}
+
+const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) => {
+  const { keyward, optional = false } = checkAdapterOptions('@keyward/fastify', options, ['keyward', 'optional', ...REGISTER_OPTIONS]);
+  assertKeyward('@keyward/fastify', keyward);
+  const fail = (reply: FastifyReply, failure: AuthFailure | null) => (failure === null ? undefined : send(reply, keyward.respond(failure)));
+
+  app.decorateRequest('auth', null);
+  // Validate route scopes at start-up, and keep the compiled guard with the route.
+  app.addHook('onRoute', (route) => {
+    const guard = routeGuard(route);
+    if (guard !== undefined) route.config = { ...route.config, [GUARD]: guard } as typeof route.config;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config as KeywardRouteConfig & { [GUARD]?: ScopeGuard };
+    const mode = config.auth ?? (optional ? 'optional' : 'required');
+    if (mode === false || request.is404) return;
+    const result = mode === 'optional' ? await keyward.authenticate(request.headers, { optional: true }) : await keyward.authenticate(request.headers);
+    if (!result.ok) return fail(reply, result.failure);
+    request.auth = result.principal;
+    return fail(reply, config[GUARD]?.(result.principal) ?? null);
+  });
+  app.decorate('requireScopes', (...args: ScopeGuardArguments) => {
+    const check = createScopeGuard(...args);
+    return async (request: FastifyRequest, reply: FastifyReply) => fail(reply, check(request.auth));
+  });
+  app.decorate('requireOrganization', (orgId: OrganizationSource) => {
+    const check = createOrganizationGuard(orgId);
+    return async (request: FastifyRequest, reply: FastifyReply) => fail(reply, check(request.auth, request));
+  });
+};
+
+/**
+ * The keyward plugin: authenticates every route in `onRequest` from `X-API-Key` or
+ * `Authorization: Bearer` and sets `request.auth`; route `config` sets `auth`
+ * (`false` | `'optional'` | `'required'`), `scopes` and `scopeMode`; decorates the instance with
+ * `requireScopes(...)` and `requireOrganization(...)` preHandlers. Unknown routes (404) are not
+ * authenticated.
+ *
+ * @example
+ * ```ts
+ * await app.register(keywardPlugin, { keyward });
+ * app.get('/triage', { config: { scopes: ['triage:read', 'triage:write'], scopeMode: 'any' } }, handler);
+ * app.get('/orgs/:org', { preHandler: app.requireOrganization((req) => (req.params as { org: string }).org) }, handler);
+ * ```
+ */
+export const keywardPlugin = fp(plugin, { fastify: '5.x', name: '@keyward/fastify' });
+export default keywardPlugin;
+
+/**
+ * The management routes (SPEC §6), JWT only, under the register `prefix`: `POST /`, `GET /`,
+ * `DELETE /:id`, `POST /:id/rotate`. They skip API-key auth, authenticate the JWT in `onRequest`
+ * (so a refused request's body is never parsed), and read bodies as text whatever their
+ * content type, so that bad JSON is keyward's 400.
+ *
+ * @example
+ * ```ts
+ * await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys' });
+ * ```
+ */
+export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = async (app, options) => {
+  const { keyward, ...rest } = checkAdapterOptions('apiKeyManagement', options, ['keyward', 'bodyLimitBytes', ...REGISTER_OPTIONS]);
+  assertKeyward('apiKeyManagement', keyward);
+  const { bodyLimitBytes } = rest;
+  const api = createManagementApi(keyward, bodyLimitBytes === undefined ? {} : { bodyLimitBytes });
+  const principals = new WeakMap<FastifyRequest, Principal>();
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: bodyLimitBytes ?? 65_536 }, (_request, body, done) => done(null, body));
+  app.addHook('onRequest', async (request, reply) => {
+    const auth = await api.authenticate(request.headers);
+    if (!auth.ok) return send(reply, auth.response);
+    principals.set(request, auth.principal);
+  });
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;
+    const answer = await api.handle({ method: request.method, path, headers: request.headers, body: request.body, ...withPrincipal(principals.get(request)) });
+    return answer === null ? reply.callNotFound() : send(reply, answer);
+  };
+  for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'DELETE'], url, config: { auth: false }, handler });
+};
+
+const withPrincipal = (principal: Principal | undefined) => (principal === undefined ? {} : { principal });

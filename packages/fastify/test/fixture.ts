@@ -1,0 +1,31 @@
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Keyward } from '@keyward/core';
+import type { HttpScenarioFixture } from '@keyward/core/testing';
+import keywardPlugin, { apiKeyManagement } from '../src/index.js';
+
+/** The app of the scenario suite, before it listens (so adapter tests can add routes). */
+export async function buildApp(keyward: Keyward): Promise<FastifyInstance> {
+  const app = Fastify();
+  await app.register(keywardPlugin, { keyward });
+  await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys' });
+  const ok = async (request: FastifyRequest) => ({ auth: request.auth });
+  app.get('/protected', ok);
+  app.get('/optional', { config: { auth: 'optional' } }, ok);
+  app.get('/optional/scoped', { config: { auth: 'optional', scopes: ['agents:read'] } }, ok);
+  app.get('/scopes/one', { config: { scopes: ['agents:run'] } }, ok);
+  app.get('/scopes/all', { preHandler: app.requireScopes('agents:run', 'agents:read') }, ok);
+  app.get('/scopes/any', { config: { scopes: ['triage:read', 'triage:write'], scopeMode: 'any' } }, ok);
+  app.get('/orgs/:org', { preHandler: app.requireOrganization((request) => (request.params as { org: string }).org) }, ok);
+  app.get('/acme', { preHandler: app.requireOrganization('acme') }, ok);
+  return app;
+}
+
+/** The scenario suite's routes (see `HttpScenarioFixture`) on Fastify 5. */
+export const fastifyFixture: HttpScenarioFixture<Keyward> = {
+  async start(keyward) {
+    const app = await buildApp(keyward);
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    return { url, close: () => app.close() };
+  },
+};
