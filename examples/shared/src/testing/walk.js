@@ -95,6 +95,7 @@ export async function walkReferenceApp(baseUrl, { jwtSecret }) {
     expect(await call('POST', '/v1/run', { key: runner.key, body }), JSON.stringify(body)).toMatchObject({ status: 422, body: { status: 422 } });
   }
   expect(await call('POST', '/v1/run', { key: runner.key, rawBody: '{"agent_type":' })).toMatchObject({ status: 400, body: { status: 400 } });
+  expect(await call('POST', '/v1/run', { key: runner.key, rawBody: '' }), 'an empty JSON body is no body').toMatchObject({ status: 422 });
 
   // GET /v1/runs and /v1/runs/:id: agents:read, the organization's runs only.
   const globexRun = await call('POST', '/v1/run', { key: globex.key, body: { agent_type: 'triage', task: 'globex work' } });
