@@ -75,9 +75,9 @@ export function credentialScenarios(ctx: ScenarioContext): void {
       expect(ctx.store().calls.findByHash).toBe(0);
     });
 
-    it('answers 503 auth_unavailable with Retry-After when the store is down', async () => {
+    it.each(['error', 'hang'] as const)('answers 503 auth_unavailable with Retry-After when the store fails (%s), never 401', async (mode) => {
       const { key } = await ctx.mint();
-      ctx.store().fail('error');
+      ctx.store().fail(mode);
       try {
         const res = await ctx.request('GET', '/protected', { 'x-api-key': key });
         expectFailure(res, 503, 'auth_unavailable');

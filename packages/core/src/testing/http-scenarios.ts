@@ -71,7 +71,7 @@ export function runHttpScenarios<K = Keyward>(name: string, fixture: HttpScenari
       store = createFaultyStore(new MemoryKeyStore());
       keyward = createKeyward({
         store, prefixes: ['eck_live_', 'eck_test_'], pepper: 'http-scenarios-pepper-0123456789-0123456789',
-        jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now,
+        jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now, storeTimeoutMs: 250,
       });
       server = await fixture.start(keyward as unknown as K);
     });
