@@ -139,8 +139,12 @@ export interface KeyStore {
    * single-instance; other instances then learn of a revocation within the cache TTL. The
    * subscription must be live when the returned promise resolves: every event published after
    * that is delivered (Redis, for one, must wait for the SUBSCRIBE acknowledgement).
+   *
+   * `onGap`, when given, must be called each time the channel was interrupted (connection lost)
+   * and is live again: events published during the gap may have been lost, so keyward drops its
+   * cache. A store that re-subscribes by itself after a reconnect calls it once it has.
    */
-  subscribe?(listener: (event: InvalidationEvent) => void): Promise<() => Promise<void>>;
+  subscribe?(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>>;
 
   /** Optional: release what the store itself created (subscriptions, timers). Never closes the user's client. */
   close?(): Promise<void>;

@@ -67,3 +67,28 @@ describe('store invalidation subscription', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('a gap reported by the store', () => {
+  it('drops the cache, so a revocation missed during the gap is seen at the next request', async () => {
+    const memory = new MemoryKeyStore();
+    let reportGap: (() => void) | undefined;
+    const store = createFaultyStore(memory);
+    store.subscribe = (listener, onGap) => {
+      reportGap = onGap;
+      return memory.subscribe(listener);
+    };
+    const warnings: string[] = [];
+    const keyward = createKeyward({ store, prefixes: ['eck_test_'], pepper: PEPPER, logger: { warn: (m) => warnings.push(m) }, usage: false });
+    await keyward.ready;
+    expect(reportGap).toBeTypeOf('function');
+    const { key, record } = await keyward.keys.create({ ownerId: 'u1', orgId: 'acme', nickname: 'ci' });
+    expect((await keyward.authenticate(apiKey(key))).ok).toBe(true);
+    await memory.update(record.id, { revokedAt: new Date(), updatedAt: new Date() }); // no event: it was lost
+    expect((await keyward.authenticate(apiKey(key))).ok).toBe(true); // still cached, as the gap is not known yet
+    reportGap!();
+    const after = await keyward.authenticate(apiKey(key));
+    expect(after.ok ? null : after.failure.code).toBe('revoked_api_key');
+    expect(warnings.some((w) => w.includes('was interrupted'))).toBe(true);
+    await keyward.close();
+  });
+});

@@ -15,8 +15,9 @@ export interface KeptSubscription {
 /**
  * Subscribes `listener` to the store's invalidation channel. When that fails (the store is down
  * at start-up), it warns once and tries again with a doubling backoff (1 s to 30 s, timers
- * unref'd) until it succeeds or is closed. A subscription that becomes live after a failure calls
- * `onLive`: events published meanwhile were lost, so the caller drops what it cached.
+ * unref'd) until it succeeds or is closed. A subscription that becomes live after a failure, and
+ * a store that reports a gap in its channel (`subscribe`'s `onGap`), call `onLive`: events
+ * published meanwhile were lost, so the caller drops what it cached.
  *
  * @example
  * ```ts
@@ -36,9 +37,16 @@ export function keepSubscribed(
   let attempt: Promise<void> = Promise.resolve();
   let delay = RESUBSCRIBE_MIN_MS;
 
+  // The store lost its channel for a while and has it back: what it missed is unknown.
+  const onGap = () => {
+    if (closed) return;
+    hooks.onLive();
+    hooks.warn('keyward: the store invalidation channel was interrupted and is back; cached keys were dropped');
+  };
+
   const tryOnce = async (): Promise<void> => {
     try {
-      const off = await store.subscribe!(listener);
+      const off = await store.subscribe!(listener, onGap);
       if (closed) return void (await off());
       unsubscribe = off;
       if (failed) {
