@@ -89,7 +89,7 @@ export async function runExample(framework, build, env = process.env) {
     cleanups.unshift(() => server.close());
     const address = await server.listen(config.port, config.host);
     const url = `http://${config.host}:${address.port}`;
-    const banner = `keyward reference app (${framework}) listening on ${url} with the ${opened.description}`;
+    const banner = `keyward reference app (${framework}) listening on ${url} (store: ${opened.description})`;
     if (config.jwtSecretGenerated) {
       const token = await signManagementToken(config.jwtSecret, { sub: 'demo-user', org: 'acme', expiresIn: '1h' });
       // One write, so whoever waits for "listening on" also has the demo lines.

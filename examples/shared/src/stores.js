@@ -23,21 +23,31 @@ import { MemoryKeyStore } from '@keyward/core';
 export async function openStore(spec, options = {}) {
   switch (spec.kind) {
     case 'memory':
-      return { store: new MemoryKeyStore(), description: 'in-memory store (keys are lost at exit)', close: async () => {} };
+      return { store: new MemoryKeyStore(), description: 'memory (keys are lost at exit)', close: async () => {} };
     case 'pglite': {
       const { PGlite } = await import('@electric-sql/pglite');
-      const client = new PGlite(spec.dir);
+      // create() waits until the database is open, so a bad directory is a clean start-up error.
+      const client = await PGlite.create(spec.dir);
       return openPostgres(client, `PGlite in ${spec.dir}`, () => client.close(), options.prefix);
     }
     case 'postgres': {
       const { default: pg } = await import('pg');
       const client = new pg.Pool({ connectionString: spec.url, max: 5 });
+      // An idle client that loses its connection is reported here; without a listener the
+      // process would crash. Requests meanwhile answer 503 and the pool reconnects.
+      client.on('error', (error) => console.error(`postgres: ${error.message} (requests answer 503 until it is back)`));
       return openPostgres(client, 'PostgreSQL', () => client.end(), options.prefix);
     }
     case 'redis': {
       const { Redis } = await import('ioredis');
       const client = new Redis(spec.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await client.connect();
+      const lastError = reportRedisErrors(client);
+      try {
+        await client.connect();
+      } catch (error) {
+        client.disconnect();
+        throw new Error(`could not connect to Redis: ${(lastError() ?? /** @type {Error} */ (error)).message}`);
+      }
       const RedisKeyStore = await loadStoreClass('@keyward/redis', 'RedisKeyStore', () => client.disconnect());
       const store = new RedisKeyStore({ client, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) });
       return { store, description: 'Redis', close: closeBoth(store, async () => void (await client.quit())) };
@@ -74,11 +84,12 @@ async function openPostgres(client, description, closeClient, schema) {
  */
 async function loadStoreClass(pkg, name, cleanup) {
   /** @type {Record<string, unknown>} */
-  let mod = {};
+  let mod;
   try {
     mod = await import(pkg);
-  } catch {
-    // Not built: reported below.
+  } catch (error) {
+    await cleanup();
+    throw new Error(`could not load ${pkg} (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): build it first (pnpm build from the repository root)`);
   }
   if (typeof mod[name] !== 'function') {
     await cleanup();
@@ -99,4 +110,27 @@ function closeBoth(store, closeClient) {
       await closeClient();
     }
   };
+}
+
+/**
+ * ioredis emits an `error` event on every failed reconnect; without a listener Node prints each one
+ * with a stack. Print one line per outage instead (the message names host and port, no password).
+ * Returns the last error seen.
+ *
+ * @param {import('ioredis').Redis} client
+ * @returns {() => Error | undefined}
+ */
+function reportRedisErrors(client) {
+  /** @type {Error | undefined} */
+  let last;
+  let ready = false;
+  client.on('error', (/** @type {Error} */ error) => {
+    if (ready) console.error(`redis: ${error.message} (requests answer 503 until it is back)`);
+    ready = false;
+    last = error;
+  });
+  client.on('ready', () => {
+    ready = true;
+  });
+  return () => last;
 }

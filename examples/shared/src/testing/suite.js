@@ -98,7 +98,7 @@ export function describeReferenceApp(framework, dir) {
       const jwtSecret = randomBytes(32).toString('base64url');
       const env = { KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_STORE: `pglite:${dataDir}` };
       const first = await start(env);
-      expect(first.output()).toMatch(/with the PGlite in /);
+      expect(first.output()).toMatch(/\(store: PGlite in /);
       const admin = await signManagementToken(jwtSecret, { sub: 'pglite-user', org: 'acme' });
       const { key } = await createKey(createClient(first.url), admin, { nickname: 'kept', scopes: ['agents:run'] }, []);
       expect((await first.stop()).code).toBe(0);
