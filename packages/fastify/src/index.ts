@@ -15,7 +15,7 @@
  */
 import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
 import type { AuthFailure, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
 
@@ -23,19 +23,16 @@ export type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig,
 
 // Fastify's own register options, which reach the plugin with ours.
 const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
-// The compiled scope guard of a route, stored in its config when the route is added.
-const GUARD = Symbol('keyward.scopes');
 
 type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string };
 const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
 
-function routeGuard(route: RouteOptions): ScopeGuard | undefined {
-  const config = (route.config ?? {}) as KeywardRouteConfig;
+function routeGuard(config: KeywardRouteConfig, url: string): ScopeGuard | null {
   if (config.scopes === undefined) {
-    if (config.scopeMode !== undefined) throw new KeywardConfigError(`route ${route.url}: config.scopeMode needs config.scopes`);
-    return undefined;
+    if (config.scopeMode !== undefined) throw new KeywardConfigError(`route ${url}: config.scopeMode needs config.scopes`);
+    return null;
   }
-  if (config.auth === false) throw new KeywardConfigError(`route ${route.url}: config.scopes needs API-key auth (config.auth is false)`);
+  if (config.auth === false) throw new KeywardConfigError(`route ${url}: config.scopes needs API-key auth (config.auth is false)`);
   return createScopeGuard([...config.scopes], config.scopeMode === undefined ? {} : { mode: config.scopeMode });
 }
 
@@ -44,20 +41,24 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
   assertKeyward('@keyward/fastify', keyward);
   const fail = (reply: FastifyReply, failure: AuthFailure | null) => (failure === null ? undefined : send(reply, keyward.respond(failure)));
 
+  // Compiled scope guards per route config; routes added before the plugin are compiled on first use.
+  const guards = new WeakMap<object, ScopeGuard | null>();
+  const guardOf = (config: KeywardRouteConfig, url: string) => {
+    let guard = guards.get(config);
+    if (guard === undefined) guards.set(config, (guard = routeGuard(config, url)));
+    return guard;
+  };
+
   app.decorateRequest('auth', null);
-  // Validate route scopes at start-up, and keep the compiled guard with the route.
-  app.addHook('onRoute', (route) => {
-    const guard = routeGuard(route);
-    if (guard !== undefined) route.config = { ...route.config, [GUARD]: guard } as typeof route.config;
-  });
+  app.addHook('onRoute', (route) => void routeGuard((route.config ?? {}) as KeywardRouteConfig, route.url)); // bad scopes fail at start-up
   app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config as KeywardRouteConfig & { [GUARD]?: ScopeGuard };
+    const config = request.routeOptions.config as KeywardRouteConfig;
     const mode = config.auth ?? (optional ? 'optional' : 'required');
     if (mode === false || request.is404) return;
     const result = mode === 'optional' ? await keyward.authenticate(request.headers, { optional: true }) : await keyward.authenticate(request.headers);
     if (!result.ok) return fail(reply, result.failure);
     request.auth = result.principal;
-    return fail(reply, config[GUARD]?.(result.principal) ?? null);
+    return fail(reply, guardOf(config, request.url)?.(result.principal) ?? null);
   });
   app.decorate('requireScopes', (...args: ScopeGuardArguments) => {
     const check = createScopeGuard(...args);

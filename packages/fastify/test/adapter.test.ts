@@ -42,6 +42,16 @@ describe('@keyward/fastify specifics', () => {
     await app.close();
   });
 
+  it('enforces the scopes of a route added before the plugin (fail closed)', async () => {
+    const app = Fastify();
+    app.get('/early', { config: { scopes: ['agents:run'] } }, async () => ({ open: true }));
+    await app.register(keywardPlugin, { keyward });
+    expect((await app.inject('/early')).statusCode).toBe(401);
+    expect((await app.inject({ url: '/early', headers: { 'x-api-key': await mint(['agents:read']) } })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/early', headers: { 'x-api-key': await mint(['agents:run']) } })).statusCode).toBe(200);
+    await app.close();
+  });
+
   it('rejects bad options and route configs at start-up', async () => {
     const typo = Fastify();
     await expect(typo.register(keywardPlugin, { keyward, optinal: true } as never).ready()).rejects.toThrow(/unknown option "optinal"/);
