@@ -30,7 +30,7 @@ await runExample('fastify', async ({ keyward, runs, logRequest }) => {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    String(body).trim() === '' ? done(null, undefined) : parseJson(request, body, done),
+    String(body).trim() === '' ? done(null, undefined) : parseJson(request, String(body), done),
   );
 
   // API-key auth runs in onRequest, before the body is parsed, on every route unless its config

@@ -14,9 +14,9 @@
  */
 export function demoInstructions(url, token) {
   const json = `-H 'content-type: application/json'`;
-  const create = (nickname, scopes) =>
+  const create = (/** @type {string} */ nickname, /** @type {string[]} */ scopes) =>
     `curl -s -X POST "$KW/auth/api-keys" -H "Authorization: Bearer $TOKEN" ${json} -d '${JSON.stringify({ nickname, scopes })}'`;
-  const run = (header) => `curl -si -w '\\n' -X POST "$KW/v1/run" -H "X-API-Key: ${header}" ${json} -d '{"agent_type":"triage","task":"hello"}'`;
+  const run = (/** @type {string} */ header) => `curl -si -w '\\n' -X POST "$KW/v1/run" -H "X-API-Key: ${header}" ${json} -d '{"agent_type":"triage","task":"hello"}'`;
   return `
 KEYWARD_JWT_SECRET is not set: generated one for this run. Demo admin token (sub demo-user, org acme, valid 1 h):
 

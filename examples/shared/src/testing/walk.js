@@ -96,6 +96,8 @@ export async function walkReferenceApp(baseUrl, { jwtSecret }) {
   }
   expect(await call('POST', '/v1/run', { key: runner.key, rawBody: '{"agent_type":' })).toMatchObject({ status: 400, body: { status: 400 } });
   expect(await call('POST', '/v1/run', { key: runner.key, rawBody: '' }), 'an empty JSON body is no body').toMatchObject({ status: 422 });
+  const huge = JSON.stringify({ agent_type: 'triage', task: 'x'.repeat(70_000) });
+  expect(await call('POST', '/v1/run', { key: runner.key, rawBody: huge }), 'a body over 64 KiB').toMatchObject({ status: 413, body: { status: 413 } });
 
   // GET /v1/runs and /v1/runs/:id: agents:read, the organization's runs only.
   const globexRun = await call('POST', '/v1/run', { key: globex.key, body: { agent_type: 'triage', task: 'globex work' } });
