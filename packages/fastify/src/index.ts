@@ -28,6 +28,9 @@ type Answer = { readonly status: number; readonly headers: Readonly<Record<strin
 const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
 
 function routeGuard(config: KeywardRouteConfig, url: string): ScopeGuard | null {
+  if (![undefined, false, 'optional', 'required'].includes(config.auth)) {
+    throw new KeywardConfigError(`route ${url}: config.auth must be false, "optional" or "required"`);
+  }
   if (config.scopes === undefined) {
     if (config.scopeMode !== undefined) throw new KeywardConfigError(`route ${url}: config.scopeMode needs config.scopes`);
     return null;
@@ -58,7 +61,7 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
     const result = mode === 'optional' ? await keyward.authenticate(request.headers, { optional: true }) : await keyward.authenticate(request.headers);
     if (!result.ok) return fail(reply, result.failure);
     request.auth = result.principal;
-    return fail(reply, guardOf(config, request.url)?.(result.principal) ?? null);
+    return fail(reply, guardOf(config, request.routeOptions.url ?? '')?.(result.principal) ?? null);
   });
   app.decorate('requireScopes', (...args: ScopeGuardArguments) => {
     const check = createScopeGuard(...args);

@@ -57,7 +57,7 @@ describe('@keyward/fastify specifics', () => {
     await expect(typo.register(keywardPlugin, { keyward, optinal: true } as never).ready()).rejects.toThrow(/unknown option "optinal"/);
     await expect(Fastify().register(keywardPlugin, {} as never).ready()).rejects.toThrow(KeywardConfigError);
     await expect(Fastify().register(apiKeyManagement, { keyward, limit: 1 } as never).ready()).rejects.toThrow(/unknown option "limit"/);
-    const configs: KeywardRouteConfig[] = [{ scopes: ['agents:*'] }, { auth: false, scopes: ['a'] }, { scopeMode: 'any' }];
+    const configs: KeywardRouteConfig[] = [{ scopes: ['agents:*'] }, { auth: false, scopes: ['a'] }, { scopeMode: 'any' }, { auth: 'yes' as never }];
     for (const config of configs) {
       const app = Fastify();
       await app.register(keywardPlugin, { keyward });
