@@ -30,8 +30,8 @@ export function describeReferenceApp(framework, dir) {
   const started = [];
   /** @type {string[]} */
   const tempDirs = [];
-  const start = async (/** @type {Record<string, string>} */ env) => {
-    const app = await startExampleProcess(dir, env);
+  const start = async (/** @type {Record<string, string>} */ env, timeoutMs = 15_000) => {
+    const app = await startExampleProcess(dir, env, { timeoutMs });
     started.push(app);
     return app;
   };
@@ -97,12 +97,13 @@ export function describeReferenceApp(framework, dir) {
       tempDirs.push(dataDir);
       const jwtSecret = randomBytes(32).toString('base64url');
       const env = { KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_STORE: `pglite:${dataDir}` };
-      const first = await start(env);
+      // PGlite opens in a few seconds alone, more on a loaded CI machine.
+      const first = await start(env, 45_000);
       expect(first.output()).toMatch(/\(store: PGlite in /);
       const admin = await signManagementToken(jwtSecret, { sub: 'pglite-user', org: 'acme' });
       const { key } = await createKey(createClient(first.url), admin, { nickname: 'kept', scopes: ['agents:run'] }, []);
       expect((await first.stop()).code).toBe(0);
-      const second = await start(env);
+      const second = await start(env, 45_000);
       const call = createClient(second.url);
       expect(await call('POST', '/v1/run', { key, body: { agent_type: 'triage', task: 'after restart' } })).toMatchObject({ status: 202 });
       expectNoSecrets(first.output() + second.output(), [key, admin]);
