@@ -3,6 +3,10 @@ import type { InvalidationEvent } from '@keyward/core';
 import { storeError } from './errors.js';
 
 type Listener = (event: InvalidationEvent) => void;
+interface Subscription {
+  readonly listener: Listener;
+  readonly onGap: (() => void) | undefined;
+}
 type Connection = Redis | Cluster;
 
 const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
@@ -13,14 +17,21 @@ const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
  * arrives and withdrawn when the last one leaves. Subscription changes run one at a time, so a
  * `subscribe()` that resolves is always backed by an acknowledged `SUBSCRIBE`. After a reconnect,
  * ioredis re-subscribes by itself (`autoResubscribe`, on by default).
+ *
+ * Gaps: when the subscriber connection closes while subscribed, events published until it is back
+ * are lost. On the next `ready`, the channel sends its own `SUBSCRIBE` (after ioredis' resubscription
+ * on the same connection, and enough on its own when `autoResubscribe` is off); once Redis
+ * acknowledged it, the channel is live again and every listener's `onGap` is called once.
  */
 export class InvalidationChannel {
-  readonly #listeners = new Set<{ readonly listener: Listener }>();
+  readonly #listeners = new Set<Subscription>();
   readonly #client: Connection;
   readonly #given: Connection | null;
   readonly #channel: string;
   #connection: Connection | null = null;
   #subscribed = false;
+  /** The connection closed while subscribed, and the channel has not been confirmed live since. */
+  #interrupted = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(client: Connection, subscriber: Connection | null, channel: string) {
@@ -38,8 +49,8 @@ export class InvalidationChannel {
     }
   }
 
-  async subscribe(listener: Listener): Promise<() => Promise<void>> {
-    const entry = { listener };
+  async subscribe(listener: Listener, onGap?: () => void): Promise<() => Promise<void>> {
+    const entry: Subscription = { listener, onGap };
     this.#listeners.add(entry);
     try {
       await this.#serially(() => this.#sync());
@@ -62,12 +73,15 @@ export class InvalidationChannel {
       this.#connection = null;
       if (connection === null) return;
       connection.off('message', this.#onMessage);
+      connection.off('close', this.#onClose);
+      connection.off('ready', this.#onReady);
       if (connection === this.#given) {
         if (this.#subscribed) await connection.unsubscribe(this.#channel).catch(() => undefined);
       } else {
         connection.disconnect();
       }
       this.#subscribed = false;
+      this.#interrupted = false;
     });
   }
 
@@ -83,8 +97,10 @@ export class InvalidationChannel {
     if (this.#listeners.size > 0 && !this.#subscribed) {
       await this.#open().subscribe(this.#channel);
       this.#subscribed = true;
+      this.#interrupted = false;
     } else if (this.#listeners.size === 0 && this.#subscribed && this.#connection !== null) {
       this.#subscribed = false;
+      this.#interrupted = false;
       await this.#connection.unsubscribe(this.#channel);
     }
   }
@@ -103,9 +119,38 @@ export class InvalidationChannel {
       connection.on('error', () => undefined);
     }
     connection.on('message', this.#onMessage);
+    connection.on('close', this.#onClose);
+    connection.on('ready', this.#onReady);
     this.#connection = connection;
     return connection;
   }
+
+  readonly #onClose = (): void => {
+    if (this.#subscribed) this.#interrupted = true;
+  };
+
+  /**
+   * The connection is back (ioredis has already re-sent its SUBSCRIBE). Our own SUBSCRIBE is
+   * answered after it, so its acknowledgement proves the channel live: then report the gap. If the
+   * connection drops again first, this fails and the next `ready` tries again.
+   */
+  readonly #onReady = (): void => {
+    if (!this.#interrupted) return;
+    void this.#serially(async () => {
+      const connection = this.#connection;
+      if (!this.#interrupted || !this.#subscribed || connection === null) return;
+      await connection.subscribe(this.#channel);
+      if (!this.#interrupted || !this.#subscribed) return;
+      this.#interrupted = false;
+      for (const { onGap } of [...this.#listeners]) {
+        try {
+          onGap?.();
+        } catch {
+          // As for events: one faulty callback must not keep the others from hearing of the gap.
+        }
+      }
+    }).catch(() => undefined);
+  };
 
   readonly #onMessage = (channel: string, message: string): void => {
     if (channel !== this.#channel) return;

@@ -139,9 +139,13 @@ export class RedisKeyStore implements KeyStore {
     return this.#channel.publish(event);
   }
 
-  /** Resolves once Redis acknowledged the `SUBSCRIBE`; ioredis re-subscribes by itself after a reconnect. */
-  subscribe(listener: (event: InvalidationEvent) => void): Promise<() => Promise<void>> {
-    return this.#channel.subscribe(listener);
+  /**
+   * Resolves once Redis acknowledged the `SUBSCRIBE`; ioredis re-subscribes by itself after a
+   * reconnect. `onGap` is called once after each loss of the subscriber connection, as soon as the
+   * subscription is acknowledged again: events published meanwhile were lost.
+   */
+  subscribe(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>> {
+    return this.#channel.subscribe(listener, onGap);
   }
 
   /** Ends every subscription and disconnects the subscriber the store created. Never closes `client` or a `subscriber` you passed. */

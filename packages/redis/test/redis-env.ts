@@ -71,11 +71,11 @@ export function createTestKeyward(store: KeyStore, options: Partial<KeywardOptio
 }
 
 /** A client like {@link createClient}, but connecting to `host:port` (a proxy) with REDIS_URL's credentials and db. */
-export function createClientVia(host: string, port: number): Redis {
+export function createClientVia(host: string, port: number, options: RedisOptions = {}): Redis {
   const url = new URL(REDIS_URL);
   url.hostname = host;
   url.port = String(port);
-  const client = new Redis(url.toString(), TEST_CLIENT_OPTIONS);
+  const client = new Redis(url.toString(), { ...TEST_CLIENT_OPTIONS, ...options });
   client.on('error', () => undefined);
   return client;
 }
