@@ -2,6 +2,12 @@ import type { InvalidationEvent } from '@keyward/core';
 import type { OpenListen, StopListening } from './listen.js';
 
 type Listener = (event: InvalidationEvent) => void;
+interface Subscription {
+  readonly listener: Listener;
+  readonly onGap: (() => void) | undefined;
+  /** The LISTEN connection was lost while this subscription was active, and is not back yet. */
+  missed: boolean;
+}
 
 const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
 
@@ -32,11 +38,12 @@ export interface ReconnectOptions {
 /**
  * One LISTEN per store, shared by all its subscribers: opened by the first `subscribe`, closed
  * when the last one leaves or the store closes. A lost connection is re-established in the
- * background with exponential backoff; events published while it was down are not replayed (the
- * cache TTL bounds how long an instance may miss one).
+ * background with exponential backoff. Events published while it was down are not replayed: once
+ * LISTEN is acknowledged again, each subscription that was active when it was lost gets its
+ * `onGap` called once, so keyward drops what it cached.
  */
 export class InvalidationListener {
-  readonly #listeners = new Set<{ readonly listener: Listener }>();
+  readonly #listeners = new Set<Subscription>();
   readonly #open: OpenListen;
   readonly #channel: string;
   readonly #reconnect: ReconnectOptions;
@@ -51,9 +58,12 @@ export class InvalidationListener {
     this.#reconnect = reconnect;
   }
 
-  /** Adds `listener`; resolves once LISTEN is active, rejects (and forgets it) if it cannot be. */
-  async subscribe(listener: Listener): Promise<() => Promise<void>> {
-    const subscription = { listener };
+  /**
+   * Adds `listener`; resolves once LISTEN is active, rejects (and forgets it) if it cannot be.
+   * `onGap` is called once each time the connection was lost and LISTEN is active again.
+   */
+  async subscribe(listener: Listener, onGap?: () => void): Promise<() => Promise<void>> {
+    const subscription: Subscription = { listener, onGap, missed: false };
     this.#listeners.add(subscription);
     try {
       await this.#ensure();
@@ -91,6 +101,20 @@ export class InvalidationListener {
     }
     this.#stop = stop;
     this.#attempt = 0;
+    this.#reportGap();
+  }
+
+  /** LISTEN is acknowledged again: tell each subscription that was active when it was lost (not those that left). */
+  #reportGap(): void {
+    for (const subscription of [...this.#listeners]) {
+      if (!subscription.missed) continue;
+      subscription.missed = false;
+      try {
+        subscription.onGap?.();
+      } catch {
+        // As for events: one faulty callback must not keep the others from hearing of the gap.
+      }
+    }
   }
 
   #deliver(payload: string): void {
@@ -107,6 +131,7 @@ export class InvalidationListener {
 
   #lost(error: unknown): void {
     this.#stop = null;
+    for (const subscription of this.#listeners) subscription.missed = true;
     this.#reconnect.warn(`PostgresKeyStore: LISTEN connection lost${describe(error)}; reconnecting`);
     this.#schedule();
   }

@@ -65,7 +65,9 @@ export function pgListen(pool: PgPoolLike): OpenListen {
 }
 
 /**
- * LISTEN through PGlite's own notification support (one instance, one process). Never lost.
+ * LISTEN through PGlite's own notification support (one instance, one process). Never lost, so
+ * never a gap to report (`onLost` is not called): PGlite runs in this process, with no connection
+ * between the store and the database that could drop and make it miss a NOTIFY.
  * Stopping is best effort: a PGlite the user already closed has nothing left to unlisten.
  */
 export function pgliteListen(db: PGliteLike): OpenListen {

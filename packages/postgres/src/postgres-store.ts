@@ -159,9 +159,13 @@ export class PostgresKeyStore implements KeyStore {
     await this.#run('publish', () => this.#db.query('SELECT pg_notify($1, $2)', [this.#names.channel, encodeEvent(event)]));
   }
 
-  /** Resolves once LISTEN is active; rejects with {@link PostgresStoreError} if it cannot be. */
-  async subscribe(listener: (event: InvalidationEvent) => void): Promise<() => Promise<void>> {
-    return this.#run('subscribe', () => this.#listener.subscribe(listener));
+  /**
+   * Resolves once LISTEN is active; rejects with {@link PostgresStoreError} if it cannot be.
+   * After a lost LISTEN connection is re-established, `onGap` is called once (never with PGlite,
+   * which has no connection to lose).
+   */
+  async subscribe(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>> {
+    return this.#run('subscribe', () => this.#listener.subscribe(listener, onGap));
   }
 
   /** Drops the subscribers and releases the LISTEN client. Never ends the user's pool or PGlite. */

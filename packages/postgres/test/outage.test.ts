@@ -100,4 +100,49 @@ describe.skipIf(!reachable)('PostgreSQL outage through a TCP proxy (DATABASE_URL
     }, 1_000);
     expect(warnings.join('\n')).not.toMatch(/[0-9a-f]{64}/);
   }, 20_000);
+
+  it('calls onGap exactly once when LISTEN is back, and an event published from within onGap is delivered', async () => {
+    const seen: InvalidationEvent[] = [];
+    let gaps = 0;
+    let published: Promise<void> | undefined;
+    const stop = await store.subscribe(
+      (event) => void (event.keyId === 'key_gap' && seen.push(event)),
+      () => {
+        gaps++;
+        // Once, with no retry: LISTEN must already be active when onGap runs.
+        published ??= other.publish({ type: 'revoked', keyId: 'key_gap' });
+      },
+    );
+    let leftGaps = 0;
+    const stopLeft = await store.subscribe(() => undefined, () => void leftGaps++);
+    await stopLeft(); // a listener that left hears of no gap
+    try {
+      proxy.dropConnections();
+      await waitFor(() => gaps > 0, 5_000);
+      await published;
+      await waitFor(() => seen.length > 0, 1_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(gaps).toBe(1);
+      expect(leftGaps).toBe(0);
+    } finally {
+      await stop();
+    }
+  }, 20_000);
+
+  it('drops the cache after a gap: a key revoked through the peer while LISTEN was down is rejected once it is back', async () => {
+    const { key, record } = await peer.keys.create({ ownerId: 'user_outage', orgId: 'acme', nickname: 'gap', scopes: ['agents:run'] });
+    expect((await keyward.authenticate(header(key))).ok).toBe(true); // cached for 60 s
+    const lostBefore = warnings.filter((m) => m.includes('LISTEN connection lost')).length;
+    await proxy.stop();
+    try {
+      await waitFor(() => warnings.filter((m) => m.includes('LISTEN connection lost')).length > lostBefore);
+      await peer.keys.revoke(record.id); // its NOTIFY never reaches this instance
+    } finally {
+      await proxy.start();
+    }
+    await waitFor(async () => {
+      const result = await keyward.authenticate(header(key));
+      return !result.ok && result.failure.code === 'revoked_api_key';
+    }, 5_000);
+  }, 20_000);
 });
