@@ -6,6 +6,8 @@ type Listener = (event: InvalidationEvent) => void;
 interface Subscription {
   readonly listener: Listener;
   readonly onGap: (() => void) | undefined;
+  /** The connection was lost while this subscription was active, and the channel is not confirmed live since. */
+  missed: boolean;
 }
 type Connection = Redis | Cluster;
 
@@ -21,7 +23,9 @@ const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
  * Gaps: when the subscriber connection closes while subscribed, events published until it is back
  * are lost. On the next `ready`, the channel sends its own `SUBSCRIBE` (after ioredis' resubscription
  * on the same connection, and enough on its own when `autoResubscribe` is off); once Redis
- * acknowledged it, the channel is live again and every listener's `onGap` is called once.
+ * acknowledged it, the channel is live again and the `onGap` of each listener that was subscribed
+ * when the connection closed is called once. A `subscribe()` during the gap waits for that same
+ * acknowledgement (or rejects), so it too resolves only on a live channel.
  */
 export class InvalidationChannel {
   readonly #listeners = new Set<Subscription>();
@@ -50,7 +54,7 @@ export class InvalidationChannel {
   }
 
   async subscribe(listener: Listener, onGap?: () => void): Promise<() => Promise<void>> {
-    const entry: Subscription = { listener, onGap };
+    const entry: Subscription = { listener, onGap, missed: false };
     this.#listeners.add(entry);
     try {
       await this.#serially(() => this.#sync());
@@ -92,12 +96,14 @@ export class InvalidationChannel {
     return run;
   }
 
-  /** Makes the Redis subscription match the listeners: subscribed iff there is at least one. */
+  /** Makes the Redis subscription match the listeners: subscribed (and live) iff there is at least one. */
   async #sync(): Promise<void> {
     if (this.#listeners.size > 0 && !this.#subscribed) {
       await this.#open().subscribe(this.#channel);
       this.#subscribed = true;
       this.#interrupted = false;
+    } else if (this.#listeners.size > 0 && this.#interrupted) {
+      await this.#resume();
     } else if (this.#listeners.size === 0 && this.#subscribed && this.#connection !== null) {
       this.#subscribed = false;
       this.#interrupted = false;
@@ -126,31 +132,37 @@ export class InvalidationChannel {
   }
 
   readonly #onClose = (): void => {
-    if (this.#subscribed) this.#interrupted = true;
+    if (!this.#subscribed) return;
+    this.#interrupted = true;
+    for (const entry of this.#listeners) entry.missed = true;
+  };
+
+  /** The connection is back (ioredis has already re-sent its SUBSCRIBE): confirm and report the gap. */
+  readonly #onReady = (): void => {
+    if (this.#interrupted) void this.#serially(() => this.#resume()).catch(() => undefined);
   };
 
   /**
-   * The connection is back (ioredis has already re-sent its SUBSCRIBE). Our own SUBSCRIBE is
-   * answered after it, so its acknowledgement proves the channel live: then report the gap. If the
-   * connection drops again first, this fails and the next `ready` tries again.
+   * Sends our own SUBSCRIBE: Redis answers it after any earlier one on the connection, so its
+   * acknowledgement proves the channel live. Then reports the gap. If the connection drops again
+   * first, this fails and the next `ready` (or `subscribe()`) tries again.
    */
-  readonly #onReady = (): void => {
-    if (!this.#interrupted) return;
-    void this.#serially(async () => {
-      const connection = this.#connection;
-      if (!this.#interrupted || !this.#subscribed || connection === null) return;
-      await connection.subscribe(this.#channel);
-      if (!this.#interrupted || !this.#subscribed) return;
-      this.#interrupted = false;
-      for (const { onGap } of [...this.#listeners]) {
-        try {
-          onGap?.();
-        } catch {
-          // As for events: one faulty callback must not keep the others from hearing of the gap.
-        }
+  async #resume(): Promise<void> {
+    const connection = this.#connection;
+    if (!this.#interrupted || !this.#subscribed || connection === null) return;
+    await connection.subscribe(this.#channel);
+    if (!this.#interrupted || !this.#subscribed) return;
+    this.#interrupted = false;
+    for (const entry of [...this.#listeners]) {
+      if (!entry.missed) continue;
+      entry.missed = false;
+      try {
+        entry.onGap?.();
+      } catch {
+        // As for events: one faulty callback must not keep the others from hearing of the gap.
       }
-    }).catch(() => undefined);
-  };
+    }
+  }
 
   readonly #onMessage = (channel: string, message: string): void => {
     if (channel !== this.#channel) return;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { InvalidationEvent, Keyward } from '@keyward/core';
 import { createTcpProxy, waitFor } from '@keyward/core/testing';
 import type { TcpProxy } from '@keyward/core/testing';
-import { RedisKeyStore } from '@keyward/redis';
+import { RedisKeyStore, RedisKeyStoreError } from '@keyward/redis';
 import { createClient, createClientVia, createTestKeyward, deleteKeys, randomPrefix, reachable, redisTarget } from './redis-env.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,6 +92,30 @@ describe.skipIf(!reachable)('Redis invalidation gaps (subscriber connection lost
     } finally {
       await proxy.start();
       await seen.stop();
+    }
+  }, TIMEOUT);
+
+  it('a subscribe() during the gap resolves only on a live channel (rejects while Redis is down), with no gap of its own', async () => {
+    const before = await record(storeB, 'key_gap_4');
+    try {
+      await proxy.stop();
+      await sleep(100); // the subscriber noticed the cut
+      const during = await storeB.subscribe(() => undefined).then(
+        async (stop) => void (await stop()),
+        (error: unknown) => error,
+      );
+      expect(during).toBeInstanceOf(RedisKeyStoreError); // not a promise of a live channel that is not
+      await proxy.start();
+      const after = await record(storeB, 'key_gap_4');
+      await storeA.publish({ type: 'revoked', keyId: 'key_gap_4' });
+      await waitFor(() => before.events.length > 0 && after.events.length > 0, 1_000);
+      await sleep(300);
+      expect(before.gaps.count).toBe(1);
+      expect(after.gaps.count).toBe(0);
+      await after.stop();
+    } finally {
+      await proxy.start();
+      await before.stop();
     }
   }, TIMEOUT);
 
