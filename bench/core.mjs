@@ -203,7 +203,7 @@ const md = `## Core micro-benchmark (\`bench/core.mjs\`)
 
 - Date: ${date}
 - Machine: ${machine.cpu}, ${machine.cores} cores, ${lib.fmtGiB(machine.totalMemory)} RAM, ${machine.os}
-- Node ${machine.node} (V8 ${machine.v8})${QUICK ? '\n- **Quick run** (`--quick`): fewer rounds, for trying things out only' : ''}
+- Node ${machine.node} (V8 ${machine.v8}); at the end: ${lib.fmtLoad(machine)}${QUICK ? '\n- **Quick run** (`--quick`): fewer rounds, for trying things out only' : ''}
 
 ### Timings
 

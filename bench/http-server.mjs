@@ -22,6 +22,10 @@ const store = createFaultyStore(new MemoryKeyStore());
 const keyward = createKeyward({ store, prefixes: [PREFIX], pepper, logger: false });
 const { key } = await keyward.keys.create({ ownerId: 'user_1', orgId: 'acme', nickname: 'bench', scopes: ['agents:run', 'agents:read'], metadata: { team: 'platform' } });
 const canRun = compileScopes('agents:run');
+// What the no-op auth variant attaches when an X-API-Key header is present: the key's principal,
+// without verifying anything. It reads the header, as any API-key auth must (Node builds
+// `req.headers` lazily, on first access; a bare route that never reads a header does not pay it).
+const PRINCIPAL = (await keyward.authenticate({ 'x-api-key': key })).principal;
 
 /** An HS256 JWT signed with jose (resolved from @keyward/core, whose dependency it is). */
 async function signJwt() {
@@ -52,8 +56,16 @@ async function expressApp() {
   const send = (res, r) => res.status(r.status).set(r.headers).send(r.json);
   if (variant === 'bare') {
     app.get('/bench', handler);
+  } else if (variant === 'noop-auth') {
+    app.use((req, res, next) => {
+      Promise.resolve(req.headers['x-api-key'] === undefined ? null : PRINCIPAL).then((principal) => {
+        req.auth = principal;
+        next();
+      }, next);
+    });
+    app.get('/bench', (req, res, next) => next(), handler);
   } else if (variant.startsWith('keyward')) {
-    const real = await adapter('@keyward/express', 'apiKeyAuth');
+    const real = variant === 'keyward-standin' ? null : await adapter('@keyward/express', 'apiKeyAuth');
     if (real !== null) {
       wiring = 'real adapter';
       app.use(real.apiKeyAuth(keyward));
@@ -95,8 +107,14 @@ async function fastifyApp() {
   const handler = async () => BODY;
   if (variant === 'bare') {
     app.get('/bench', handler);
+  } else if (variant === 'noop-auth') {
+    app.decorateRequest('auth', null);
+    app.addHook('onRequest', async (request) => {
+      request.auth = await Promise.resolve(request.headers['x-api-key'] === undefined ? null : PRINCIPAL);
+    });
+    app.get('/bench', handler);
   } else if (variant.startsWith('keyward')) {
-    const real = await adapter('@keyward/fastify', 'default');
+    const real = variant === 'keyward-standin' ? null : await adapter('@keyward/fastify', 'default');
     if (real !== null) {
       wiring = 'real adapter';
       await app.register(real.default, { keyward });
@@ -134,8 +152,15 @@ async function koaApp() {
   };
   if (variant === 'bare') {
     app.use(handler);
+  } else if (variant === 'noop-auth') {
+    app.use(async (ctx, next) => {
+      ctx.state.auth = await Promise.resolve(ctx.headers['x-api-key'] === undefined ? null : PRINCIPAL);
+      await next();
+    });
+    app.use((ctx, next) => next());
+    app.use(handler);
   } else if (variant.startsWith('keyward')) {
-    const real = await adapter('@keyward/koa', 'apiKeyAuth');
+    const real = variant === 'keyward-standin' ? null : await adapter('@keyward/koa', 'apiKeyAuth');
     if (real !== null) {
       wiring = 'real adapter';
       app.use(real.apiKeyAuth(keyward));
@@ -176,7 +201,7 @@ store.resetCalls();
 process.on('message', async (message) => {
   if (message.type === 'mark') {
     const cpu = process.cpuUsage();
-    process.send({ type: 'mark', id: message.id, cpuMicros: cpu.user + cpu.system, findByHash: store.calls.findByHash, heapUsed: process.memoryUsage().heapUsed });
+    process.send({ type: 'mark', id: message.id, cpuMicros: cpu.user + cpu.system, userMicros: cpu.user, findByHash: store.calls.findByHash, heapUsed: process.memoryUsage().heapUsed });
   } else if (message.type === 'stop') {
     await server.close();
     await keyward.close();

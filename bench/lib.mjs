@@ -79,6 +79,8 @@ export function machineInfo() {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     v8: process.versions.v8,
+    /** 1, 5 and 15 minute load averages when read: above the core count, other work competed. */
+    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
 
@@ -86,6 +88,7 @@ export const fmtNs = (ns) => (ns >= 100 ? Math.round(ns).toLocaleString('en-US')
 export const fmtOps = (ops) => Math.round(ops).toLocaleString('en-US');
 export const fmtBytes = (b) => (Math.abs(b) >= 1024 ** 2 ? `${(b / 1024 ** 2).toFixed(1)} MiB` : `${Math.round(b).toLocaleString('en-US')} B`);
 export const fmtGiB = (b) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
+export const fmtLoad = (m) => `load average ${m.loadavg.join(' / ')} (1 / 5 / 15 min) on ${m.cores} cores`;
 
 /** A markdown table from a header row and rows of cells. */
 export function table(header, rows) {

@@ -51,7 +51,7 @@ const backends = [
     id: 'memory', name: 'MemoryKeyStore (in process)',
     async open() {
       const store = new MemoryKeyStore(); // pub/sub reaches subscribers of the same object
-      return { stores: [store, store], note: 'both instances share one store object', cleanup: async () => {} };
+      return { stores: [store, store], note: 'both instances share one store object', floor: async () => {}, cleanup: async () => {} };
     },
   },
   {
@@ -64,7 +64,7 @@ const backends = [
       const a = new PostgresKeyStore({ client: db });
       await a.migrate();
       const b = new PostgresKeyStore({ client: db });
-      return { stores: [a, b], note: 'both instances on one PGlite database', cleanup: async () => db.close() };
+      return { stores: [a, b], note: 'both instances on one PGlite database', floor: () => db.query('SELECT 1'), cleanup: async () => db.close() };
     },
   },
   {
@@ -95,7 +95,7 @@ const backends = [
         throw new Error(`migrate() failed: ${error.message}`);
       }
       const b = new PostgresKeyStore({ client: pools[1], schema, logger: false });
-      return { stores: [a, b], note: `two pg.Pools, schema ${schema} (dropped afterwards)`, cleanup };
+      return { stores: [a, b], note: `two pg.Pools, schema ${schema} (dropped afterwards)`, floor: () => pools[0].query('SELECT 1'), cleanup };
     },
   },
   {
@@ -115,7 +115,7 @@ const backends = [
       }
       const stores = clients.map((c) => new RedisKeyStore({ client: c, prefix }));
       return {
-        stores, note: `two ioredis clients, key prefix ${prefix} (its keys deleted afterwards)`,
+        stores, note: `two ioredis clients, key prefix ${prefix} (its keys deleted afterwards)`, floor: () => clients[0].ping(),
         cleanup: async () => {
           let cursor = '0';
           do {
@@ -132,8 +132,8 @@ const backends = [
 
 const keywardOn = (store, extra = {}) => createKeyward({ store, prefixes: [PREFIX], pepper, logger: false, usage: false, ...extra });
 
-/** Latency of a cache miss: `authenticate` with the cache off, and `findByHash` alone. */
-async function measureMiss(store) {
+/** Latency of a cache miss: `authenticate` with the cache off, `findByHash` alone, and the client's own round trip. */
+async function measureMiss(store, floor) {
   const keyward = keywardOn(store, { cache: false });
   const keys = [];
   for (let i = 0; i < KEYS; i++) {
@@ -144,6 +144,7 @@ async function measureMiss(store) {
   for (const { id } of keys) hashes.push((await store.getById(id)).hash);
   const authMs = [];
   const findMs = [];
+  const floorMs = [];
   for (let i = 0; i < MISS_SAMPLES + KEYS; i++) {
     const { key } = keys[i % KEYS];
     const t0 = performance.now();
@@ -153,13 +154,16 @@ async function measureMiss(store) {
     const found = await store.findByHash(hashes[i % KEYS]);
     const t2 = performance.now();
     check(found !== null, 'findByHash finds the key');
+    await floor();
+    const t3 = performance.now();
     if (i >= KEYS) { // the first pass over the keys is the warm-up
       authMs.push(t1 - t0);
       findMs.push(t2 - t1);
+      floorMs.push(t3 - t2);
     }
   }
   await keyward.close();
-  return { authenticate: percentiles(authMs), findByHash: percentiles(findMs) };
+  return { authenticate: percentiles(authMs), findByHash: percentiles(findMs), roundTrip: percentiles(floorMs) };
 }
 
 /** Revoke on A, poll B (cache hits) until it refuses the key; time from the revoke call. */
@@ -198,6 +202,7 @@ async function measurePropagation([storeA, storeB]) {
 }
 
 console.log(`keyward store bench: ${MISS_SAMPLES} miss samples, ${REVOCATIONS} revocations per store${QUICK ? ' (quick)' : ''}`);
+const startMachine = lib.machineInfo();
 const results = [];
 for (const backend of backends) {
   let opened;
@@ -210,7 +215,7 @@ for (const backend of backends) {
   }
   try {
     console.log(`${backend.id}: cache-miss latency...`);
-    const miss = await measureMiss(opened.stores[0]);
+    const miss = await measureMiss(opened.stores[0], opened.floor);
     console.log(`${backend.id}: revocation propagation...`);
     const revocation = await measurePropagation(opened.stores);
     results.push({ id: backend.id, name: backend.name, note: opened.note, miss, revocation });
@@ -230,8 +235,8 @@ const targets = results.filter((r) => r.id === 'postgres' || r.id === 'redis').m
   measured: r.skipped === undefined ? `${ms(r.miss.authenticate.p99)} ms (authenticate, cache off); findByHash alone ${ms(r.miss.findByHash.p99)} ms` : `not measured: ${r.skipped}`,
 }));
 const missRows = results.map((r) => r.skipped !== undefined
-  ? [r.name, `skipped: ${r.skipped}`, '', '', '']
-  : [r.name, ms(r.miss.authenticate.p50), ms(r.miss.authenticate.p99), ms(r.miss.findByHash.p50), ms(r.miss.findByHash.p99)]);
+  ? [r.name, `skipped: ${r.skipped}`, '', '', '', '']
+  : [r.name, ms(r.miss.authenticate.p50), ms(r.miss.authenticate.p99), ms(r.miss.findByHash.p50), ms(r.miss.findByHash.p99), r.id === 'memory' ? '—' : `${ms(r.miss.roundTrip.p50)} / ${ms(r.miss.roundTrip.p99)}`]);
 const revRows = results.map((r) => {
   if (r.skipped !== undefined) return [r.name, `skipped: ${r.skipped}`, '', '', '', ''];
   const v = r.revocation;
@@ -244,6 +249,7 @@ const md = `## Stores (\`bench/stores.mjs\`)
 
 - Date: ${date}
 - Machine: ${machine.cpu}, ${machine.cores} cores; Node ${machine.node}${QUICK ? ' (**quick run**)' : ''}
+- Before the run: ${lib.fmtLoad(startMachine)}; after: ${lib.fmtLoad(machine)}
 
 ### Targets
 
@@ -251,7 +257,7 @@ ${lib.table(['target', 'met?', 'measured'], targets.map((t) => [t.text, t.met ==
 
 ### Cache-miss latency (${MISS_SAMPLES.toLocaleString('en-US')} samples per store, ms)
 
-${lib.table(['store', 'authenticate p50', 'authenticate p99', '`findByHash` p50', '`findByHash` p99'], missRows)}
+${lib.table(['store', 'authenticate p50', 'authenticate p99', '`findByHash` p50', '`findByHash` p99', 'client round trip p50 / p99 (`SELECT 1`, `PING`)'], missRows)}
 
 ### Revocation propagation between two instances (${REVOCATIONS} revocations per store, ms)
 
@@ -259,7 +265,7 @@ ${lib.table(['store', 'p50', 'p99', 'max', '`revoke()` call p50', `not seen with
 
 ### How measured
 
-Cache miss: a keyward with \`cache: false\` (so every call hashes the key and asks the store) over ${KEYS} keys created through \`keys.create\`; each sample is one awaited \`authenticate\` with a valid key, followed by one \`findByHash\` of a known hash on the same store; one pass over the keys is a warm-up. Sequential calls, so this is latency, not throughput. PostgreSQL and Redis are the local servers (\`DATABASE_URL\`, \`REDIS_URL\`), over loopback TCP; PGlite is embedded and in memory. A run uses its own schema (PostgreSQL) or key prefix (Redis) and removes it.
+Cache miss: a keyward with \`cache: false\` (so every call hashes the key and asks the store) over ${KEYS} keys created through \`keys.create\`; each sample is one awaited \`authenticate\` with a valid key, followed by one \`findByHash\` of a known hash on the same store and one bare round trip of the same client (\`SELECT 1\` on PostgreSQL and PGlite, \`PING\` on Redis: the floor set by the server, the driver and this machine); one pass over the keys is a warm-up. Sequential calls, so this is latency, not throughput. PostgreSQL and Redis are the local servers (\`DATABASE_URL\`, \`REDIS_URL\`), over loopback TCP; PGlite is embedded and in memory. A run uses its own schema (PostgreSQL) or key prefix (Redis) and removes it.
 
 Revocation: two keyward instances A and B in this process, each on its own store object and client (its own pool / connection), sharing the data. Per revocation: a key is created on A and authenticated twice on B (cached there, default 30 s TTL), then \`A.keys.revoke(id)\` is called and B authenticates the key in a loop (one attempt per event-loop turn) until it is refused with \`revoked_api_key\`; the time from the revoke call to that refusal is the propagation latency (it includes the revoke's own store write, shown apart as "\`revoke()\` call"). Three warm-up revocations are not counted. Without an invalidation channel B would keep accepting the key until its cache TTL ends.
 `;
