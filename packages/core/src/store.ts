@@ -130,7 +130,8 @@ export interface KeyStore {
   /**
    * Optional: broadcast an invalidation to every instance subscribed on this store (including the
    * sender). Stores shared by several processes implement it with their own channel (Redis
-   * pub/sub, Postgres LISTEN/NOTIFY).
+   * pub/sub, Postgres LISTEN/NOTIFY). Delivery order is not promised (each event only drops one key
+   * from the caches), nor delivery during a channel outage (see `subscribe`'s `onGap`).
    */
   publish?(event: InvalidationEvent): Promise<void>;
 

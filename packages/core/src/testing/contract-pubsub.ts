@@ -38,7 +38,10 @@ export function describePubSubContract({ store, test }: ContractContext, support
         for (const event of sent) await publish(event);
         await waitFor(() => one.events.length >= 3 && two.events.length >= 3);
         for (const { events } of [one, two]) {
-          expect(events.map((event) => ({ ...event }))).toEqual(sent);
+          // Order is not part of the contract: each event only drops one key, and a Redis Cluster
+          // routes each PUBLISH to any node, so events may arrive in another order.
+          expect(events.map((event) => ({ ...event }))).toEqual(expect.arrayContaining(sent));
+          expect(events).toHaveLength(sent.length);
           for (const event of events) expect(Object.keys(event).sort()).toEqual(['keyId', 'type']);
         }
       } finally {
