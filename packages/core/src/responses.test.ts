@@ -136,4 +136,21 @@ describe('managementErrorResponse', () => {
     const r = createFailureResponder({ problemDetails: true })({ code: 'insufficient_scope', required: ['a'], provided: [], mode: 'all' });
     expect(r.body).toMatchObject({ type: 'about:blank', title: 'Forbidden', error: 'Insufficient scope' });
   });
+  it('shares one frozen answer per code and reason, and builds afresh when a hook or the failure shapes it', () => {
+    const respond = createFailureResponder();
+    const a = respond({ code: 'invalid_api_key', reason: 'bad_checksum' });
+    expect(respond({ code: 'invalid_api_key', reason: 'bad_checksum' })).toBe(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.headers) && Object.isFrozen(a.body)).toBe(true);
+    expect(respond({ code: 'malformed_credentials', reason: 'too_long', source: 'x-api-key' }).body.message).toBe('The credential is too long.');
+    expect(respond({ code: 'malformed_credentials', reason: 'multiple_values', source: 'x-api-key' }).body.message).toBe('Send exactly one credential.');
+    const scope = { code: 'insufficient_scope', required: ['agents:run'], provided: [], mode: 'all' } as const;
+    expect(respond(scope)).not.toBe(respond(scope));
+    let n = 0;
+    const extended = createFailureResponder({ extendBody: () => ({ n: ++n }) });
+    expect(extended({ code: 'missing_credentials' }).body.n).toBe(1);
+    expect(extended({ code: 'missing_credentials' }).body.n).toBe(2);
+    const custom = createFailureResponder({ messages: { revoked_api_key: (f) => `gone: ${'keyId' in f ? f.keyId : ''}` } });
+    expect(custom({ code: 'revoked_api_key', keyId: 'key_a' }).body.message).toBe('gone: key_a');
+    expect(custom({ code: 'revoked_api_key', keyId: 'key_b' }).body.message).toBe('gone: key_b');
+  });
 });

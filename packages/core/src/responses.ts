@@ -139,7 +139,7 @@ export function createFailureResponder(options: ResponseOptions = {}): FailureRe
   const extend = options.extendBody;
   const challenge = `Bearer realm=${quote(realm)}`;
 
-  return (failure) => {
+  const build = (failure: AuthFailure): FailureResponse => {
     const status = STATUS[failure.code];
     const custom = messages[failure.code];
     const message = typeof custom === 'function' ? custom(failure) : (custom ?? defaultMessage(failure));
@@ -162,6 +162,25 @@ export function createFailureResponder(options: ResponseOptions = {}): FailureRe
     }
     const body = (extend ? { ...extend(failure), ...fixed } : fixed) as unknown as FailureBody;
     return { status, headers, body, json: JSON.stringify(body) };
+  };
+
+  // Most failures carry nothing but their code and reason (a flood of bad keys is all
+  // `invalid_api_key`), so their answer is built once and shared, frozen. Not when a hook could
+  // make it depend on the failure, nor for the codes whose body or headers carry its fields.
+  if (extend !== undefined) return build;
+  const memo = new Map<string, FailureResponse>();
+  return (failure) => {
+    if (failure.code === 'insufficient_scope' || failure.code === 'rate_limited' || failure.code === 'auth_unavailable' || typeof messages[failure.code] === 'function') {
+      return build(failure);
+    }
+    const key = `${failure.code}:${'reason' in failure ? String(failure.reason) : ''}`;
+    let answer = memo.get(key);
+    if (answer === undefined) {
+      const built = build(failure);
+      answer = Object.freeze({ ...built, headers: Object.freeze(built.headers), body: Object.freeze(built.body) });
+      if (memo.size < 64) memo.set(key, answer);
+    }
+    return answer;
   };
 }
 

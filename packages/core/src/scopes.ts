@@ -76,8 +76,16 @@ export function compileScopes(scopes: string | readonly string[], options: { mod
     scopes: required,
     mode,
     check(principal) {
+      // Runs on every request of a guarded route: plain loops, no closure per call.
       const granted = principal.scopes;
-      const ok = mode === 'all' ? required.every((s) => scopeGranted(granted, s)) : required.some((s) => scopeGranted(granted, s));
+      const all = mode === 'all';
+      let ok = all;
+      for (const s of required) {
+        if (scopeGranted(granted, s) !== all) {
+          ok = !all;
+          break;
+        }
+      }
       return ok ? null : { code: 'insufficient_scope', required, provided: granted, mode };
     },
   });
