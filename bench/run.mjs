@@ -1,7 +1,8 @@
 // `pnpm bench`: runs every benchmark of bench/ one after the other (each in its own process, so
 // none inherits another's heap or JIT state), then writes the summary of targets at the top of
 // bench/RESULTS.md from bench/results.json. Arguments are passed on: `pnpm bench --quick` for a
-// short run (also BENCH_QUICK=1); `--only=core,http,stores` to run some of them.
+// short run (also BENCH_QUICK=1); `--only=core,http,stores` to run some of them (`--only=` runs
+// none and only rewrites the summary from results.json).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split('
 const outFile = (name) => fileURLToPath(new URL(name, import.meta.url));
 const started = performance.now();
 const failed = [];
-for (const name of SCRIPTS.filter((s) => only.includes(s))) {
+const ran = SCRIPTS.filter((s) => only.includes(s));
+for (const name of ran) {
   console.log(`\n=== bench/${name}.mjs ${args.join(' ')}`);
   const child = spawnSync(process.execPath, [outFile(`${name}.mjs`), ...args], { stdio: 'inherit' });
   if (child.status !== 0) failed.push(name);
@@ -45,7 +47,7 @@ const machine = lib.machineInfo();
 const missed = rows.filter((r) => r[1] === '❌').length;
 const md = `## Summary
 
-- Written: ${new Date().toISOString()} by \`pnpm bench\` (${((performance.now() - started) / 60_000).toFixed(1)} min${failed.length > 0 ? `; **failed: ${failed.join(', ')}**` : ''})
+- Written: ${new Date().toISOString()} by \`pnpm bench\`${ran.length > 0 ? ` (${ran.join(', ')}: ${((performance.now() - started) / 60_000).toFixed(1)} min)` : ' from the results.json of the runs dated in the table'}${failed.length > 0 ? `; **failed: ${failed.join(', ')}**` : ''}
 - Machine: ${machine.cpu}, ${machine.cores} cores, ${lib.fmtGiB(machine.totalMemory)} RAM, ${machine.os}; Node ${machine.node}; ${lib.fmtLoad(machine)} at the end. Two cores: in the HTTP runs the load generator and the server under test get one core each; other work on the machine shows up as noise, so compare figures within one run.
 - keyward in the HTTP runs: ${wiring.length > 0 ? wiring.join('; ') : 'not run'}. Stores: ${stores.length > 0 ? stores.join('; ') : 'not run'}.
 - ${rows.length} targets, ${missed} missed. Each section below says how it was measured; missed targets are discussed under "Findings".
