@@ -50,6 +50,7 @@ const md = `## Summary
 - Written: ${new Date().toISOString()} by \`pnpm bench\`${ran.length > 0 ? ` (${ran.join(', ')}: ${((performance.now() - started) / 60_000).toFixed(1)} min)` : ' from the results.json of the runs dated in the table'}${failed.length > 0 ? `; **failed: ${failed.join(', ')}**` : ''}
 - Machine: ${machine.cpu}, ${machine.cores} cores, ${lib.fmtGiB(machine.totalMemory)} RAM, ${machine.os}; Node ${machine.node}; ${lib.fmtLoad(machine)} at the end. Two cores: in the HTTP runs the load generator and the server under test get one core each; other work on the machine shows up as noise, so compare figures within one run.
 - keyward in the HTTP runs: ${wiring.length > 0 ? wiring.join('; ') : 'not run'}. Stores: ${stores.length > 0 ? stores.join('; ') : 'not run'}.
+- Run with \`pnpm bench\` (builds, then about 7 minutes), \`pnpm bench --quick\` (about 2 minutes, too short to judge by) or \`node bench/run.mjs --only=stores\`; PostgreSQL and Redis from \`DATABASE_URL\` / \`REDIS_URL\` (default: the local servers).
 - ${rows.length} targets, ${missed} missed. Each section below says how it was measured; missed targets are discussed under "Findings".
 
 ${lib.table(['target', 'met?', 'measured'], rows)}
