@@ -55,13 +55,14 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
   app.decorateRequest('auth', null);
   app.addHook('onRoute', (route) => void routeGuard((route.config ?? {}) as KeywardRouteConfig, route.url)); // bad scopes fail at start-up
   app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config as KeywardRouteConfig;
+    const route = request.routeOptions; // a getter that builds an object: read it once per request
+    const config = route.config as KeywardRouteConfig;
     const mode = config.auth ?? (optional ? 'optional' : 'required');
     if (mode === false || request.is404) return;
     const result = mode === 'optional' ? await keyward.authenticate(request.headers, { optional: true }) : await keyward.authenticate(request.headers);
     if (!result.ok) return fail(reply, result.failure);
     request.auth = result.principal;
-    return fail(reply, guardOf(config, request.routeOptions.url ?? '')?.(result.principal) ?? null);
+    return fail(reply, guardOf(config, route.url ?? '')?.(result.principal) ?? null);
   });
   app.decorate('requireScopes', (...args: ScopeGuardArguments) => {
     const check = createScopeGuard(...args);
