@@ -1,26 +1,21 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import express from 'express';
 import express4 from 'express4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardConfigError, MemoryKeyStore, createKeyward } from '@keyward/core';
-import { signTestJwt } from '@keyward/core/testing';
+import { listenOnLoopback, signTestJwt } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 const SECRET = 'express-adapter-secret-0123456789-0123456789';
 const keyward = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], jwt: { secret: SECRET }, logger: false });
 const token = () => signTestJwt(SECRET, { sub: 'u1', org: 'acme' });
-const closers: (() => void)[] = [];
-afterEach(() => closers.splice(0).forEach((close) => close()));
+const closers: (() => Promise<void>)[] = [];
+afterEach(() => Promise.all(closers.splice(0).map((close) => close())));
 
 async function listen(app: express.Express): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  closers.push(() => {
-    server.close();
-    server.closeAllConnections();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(createServer(app));
+  closers.push(close);
+  return url;
 }
 
 describe('@keyward/express specifics', () => {

@@ -1,9 +1,9 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { Keyward } from '@keyward/core';
 import type { HttpScenarioFixture } from '@keyward/core/testing';
+import { listenOnLoopback } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 /** The scenario suite's routes (see `HttpScenarioFixture`) on an Express app from `createApp`. */
@@ -26,16 +26,7 @@ export function expressFixture(createApp: typeof express, setup?: (app: express.
       app.get('/scopes/any', auth, requireScopes(['triage:read', 'triage:write'], { mode: 'any' }), ok);
       app.get('/orgs/:org', auth, requireOrganization((req) => req.params.org as string | undefined), ok);
       app.get('/acme', auth, requireOrganization('acme'), ok);
-      const server = app.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      return {
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((resolve, reject) => {
-            server.close((error) => (error ? reject(error) : resolve()));
-            server.closeAllConnections();
-          }),
-      };
+      return listenOnLoopback(createServer(app));
     },
   };
 }

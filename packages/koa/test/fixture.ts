@@ -1,9 +1,9 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type Koa from 'koa';
 import type { Context, Middleware, Next } from 'koa';
 import type { Keyward } from '@keyward/core';
 import type { HttpScenarioFixture } from '@keyward/core/testing';
+import { listenOnLoopback } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 /** Runs `chain` like Koa does (a stand-in for a router in these tests). */
@@ -37,16 +37,7 @@ export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture<Keyward> {
         const route = routes[ctx.path.replace(/^\/orgs\/[^/]+$/, '/orgs/:org')];
         return ctx.method === 'GET' && route !== undefined ? chain(route)(ctx, next) : next();
       });
-      const server = app.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      return {
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((resolve, reject) => {
-            server.close((error) => (error ? reject(error) : resolve()));
-            server.closeAllConnections();
-          }),
-      };
+      return listenOnLoopback(createServer(app.callback()));
     },
   };
 }

@@ -1,12 +1,11 @@
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createManagementApi } from '../management.js';
 import { createOrganizationGuard, createScopeGuard } from '../guards.js';
 import type { Keyward } from '../keyward.js';
 import type { Principal } from '../principal.js';
 import type { AuthFailure } from '../errors.js';
 import { runHttpScenarios } from './http-scenarios.js';
+import { listenOnLoopback } from './listen.js';
 
 // The reference fixture: the suite's routes on bare node:http with the core alone, so the suite is
 // known to hold independently of any adapter.
@@ -39,12 +38,7 @@ async function start(keyward: Keyward) {
     if (failure) return send(keyward.respond(failure));
     send({ status: 200, headers: { 'content-type': 'application/json' }, json: JSON.stringify({ auth: result.ok ? result.principal : null }) });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return listenOnLoopback(server);
 }
 
 runHttpScenarios('node:http + core', { start });

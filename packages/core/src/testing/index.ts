@@ -20,6 +20,7 @@ export { waitFor } from './contract-helpers.js';
 export { createTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
 export { runHttpScenarios } from './http-scenarios.js';
+export { listenOnLoopback } from './listen.js';
 export type { HttpScenarioFixture, HttpScenarioServer } from './http-scenarios.js';
 export { expectFailure, signTestJwt } from './http-scenarios-helpers.js';
 export type { ScenarioResponse } from './http-scenarios-helpers.js';
