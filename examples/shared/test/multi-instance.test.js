@@ -8,52 +8,14 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createClient } from '../src/testing/http.js';
 import { startExampleProcess } from '../src/testing/process.js';
+import { DATABASE_URL, REDIS_URL, reachableServices } from '../src/testing/services.js';
 import { createKey, expectNoSecrets } from '../src/testing/walk.js';
 import { signManagementToken } from '../src/tokens.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Frameworks of instance A and B: different ones, so the store is shown to be the only link. */
 const PAIRS = { postgres: ['express', 'fastify'], redis: ['koa', 'express'] };
 
-async function postgresReachable() {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    console.warn(`PostgreSQL is not reachable at DATABASE_URL (${redact(DATABASE_URL)}): skipping the two-instance PostgreSQL test`);
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function redisReachable() {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    console.warn(`Redis is not reachable at REDIS_URL (${redact(REDIS_URL)}): skipping the two-instance Redis test`);
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** A URL without its password, for messages. */
-function redact(/** @type {string} */ url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
-const [withPostgres, withRedis] = await Promise.all([postgresReachable(), redisReachable()]);
+const { postgres: withPostgres, redis: withRedis } = await reachableServices('the two-instance test');
 
 /** @type {Array<import('../src/testing/process.js').ExampleProcess>} */
 const apps = [];

@@ -8,44 +8,11 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createClient } from '../src/testing/http.js';
 import { startExampleProcess } from '../src/testing/process.js';
+import { DATABASE_URL, REDIS_URL, reachableServices } from '../src/testing/services.js';
 import { createKey, expectNoSecrets } from '../src/testing/walk.js';
 import { signManagementToken } from '../src/tokens.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** @param {() => Promise<unknown>} probe @param {string} variable @param {string} url */
-async function reachable(probe, variable, url) {
-  try {
-    await probe();
-    return true;
-  } catch {
-    console.warn(`${variable} (${new URL(url).host}) is not reachable: skipping the ${variable} outage test`);
-    return false;
-  }
-}
-
-const withPostgres = await reachable(
-  async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-    await client.connect();
-    await client.end();
-  },
-  'DATABASE_URL',
-  DATABASE_URL,
-);
-const withRedis = await reachable(
-  async () => {
-    const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    try {
-      await client.connect();
-    } finally {
-      client.disconnect();
-    }
-  },
-  'REDIS_URL',
-  REDIS_URL,
-);
+const { postgres: withPostgres, redis: withRedis } = await reachableServices('the outage test');
 
 /** @type {Array<() => Promise<unknown>>} */
 const cleanups = [];

@@ -11,6 +11,7 @@
  */
 export { startExampleProcess } from './process.js';
 export { createClient } from './http.js';
+export { DATABASE_URL, REDIS_URL, reachableServices } from './services.js';
 export { createKey, expectNoSecrets, walkReferenceApp } from './walk.js';
 export { walkManagementErrors, walkRegistries, walkRotationAndRevocation } from './walk-parts.js';
 export { describeReferenceApp } from './suite.js';
