@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeywardConfigError } from './errors.js';
-import { assertKeyward, checkAdapterOptions, createOrganizationGuard, createScopeGuard } from './guards.js';
+import { assertKeyward, createOrganizationGuard, createScopeGuard } from './guards.js';
+import { checkAdapterOptions } from './options.js';
 import type { Principal } from './principal.js';
 
 const principal = (scopes: string[], orgId: string | null = 'acme'): Principal => ({

@@ -1,6 +1,7 @@
 import type { AuthFailure } from './errors.js';
 import type { Keyward } from './keyward.js';
 import { KeywardConfigError } from './errors.js';
+import { checkAdapterOptions } from './options.js';
 import type { Principal } from './principal.js';
 import type { ScopeMode, ScopeRequirement } from './scopes.js';
 import { checkOrganization, compileScopes } from './scopes.js';
@@ -38,12 +39,8 @@ export function createScopeGuard(...args: ScopeGuardArguments): ScopeGuard {
   const [first, second] = args;
   let requirement: ScopeRequirement;
   if (Array.isArray(first)) {
-    if (args.length > 2 || (second !== undefined && (typeof second !== 'object' || second === null))) {
-      throw new KeywardConfigError('requireScopes(scopes, options): options must be an object such as { mode: "any" }');
-    }
-    const options = (second ?? {}) as { readonly mode?: ScopeMode };
-    const unknown = Object.keys(options).filter((k) => k !== 'mode');
-    if (unknown.length > 0) throw new KeywardConfigError(`requireScopes: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+    if (args.length > 2) throw new KeywardConfigError('requireScopes(scopes, options): expected one list of scopes and an options object such as { mode: "any" }');
+    const options = checkAdapterOptions('requireScopes', second as { readonly mode?: ScopeMode } | undefined, ['mode']);
     requirement = compileScopes(first as readonly string[], options.mode === undefined ? {} : { mode: options.mode });
   } else {
     requirement = compileScopes(args as string[]);
@@ -73,25 +70,6 @@ export function createOrganizationGuard<Context>(orgId: string | ((context: Cont
     if (typeof expected !== 'string' || expected.length === 0) return { code: 'forbidden_organization', orgId: principal.orgId };
     return checkOrganization(principal, expected);
   };
-}
-
-/**
- * Check an adapter's option object once: an object (or undefined) naming only `known` options.
- * Throws {@link KeywardConfigError} naming the unknown ones, prefixed by `where`.
- *
- * @example
- * ```ts
- * const { optional = false } = checkAdapterOptions('apiKeyAuth', options, ['optional']);
- * ```
- */
-export function checkAdapterOptions<T extends object>(where: string, options: T | undefined, known: readonly string[]): Partial<T> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new KeywardConfigError(`${where}: options must be an object`);
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw new KeywardConfigError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
-  }
-  return options;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { HeaderInput } from './credentials.js';
 import { KeyManagerError, KeywardConfigError } from './errors.js';
-import { checkAdapterOptions } from './guards.js';
+import { checkAdapterOptions } from './options.js';
 import type { ApiKeyInfo } from './key-input.js';
 import type { Keyward } from './keyward.js';
 import type { Principal } from './principal.js';

@@ -2,15 +2,33 @@ import { KeywardConfigError } from './errors.js';
 import { isValidGrant } from './scopes.js';
 
 /**
+ * Check an option object once: an object (or undefined) naming only `known` options. Throws
+ * {@link KeywardConfigError} naming the unknown ones (as `path` + name), prefixed by `where`. The
+ * one unknown-option check of core: `createKeyward` (and its `cache`/`usage`/`keys`/`jwt` groups),
+ * `requireScopes`, the management API and every adapter use it.
+ *
+ * @example
+ * ```ts
+ * const { optional = false } = checkAdapterOptions('apiKeyAuth', options, ['optional']);
+ * ```
+ */
+export function checkAdapterOptions<T extends object>(where: string, options: T | undefined, known: readonly string[], path = ''): Partial<T> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw new KeywardConfigError(`${where}: options must be an object`);
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new KeywardConfigError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(path + k)).join(', ')}`);
+  }
+  return options;
+}
+
+/**
  * Check the top-level option object once: it must be an object, carry `store` and `prefixes`,
  * and name no unknown option (the error lists them). Numeric options are range-checked.
  */
 export function checkOptions<T extends object>(options: T, known: readonly string[]): T {
   if (typeof options !== 'object' || options === null) throw new KeywardConfigError('createKeyward(options): options must be an object');
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw new KeywardConfigError(`createKeyward: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
-  }
+  checkAdapterOptions('createKeyward', options, known);
   const o = options as Record<string, unknown>;
   const store = o.store as Record<string, unknown> | undefined;
   const required = ['findByHash', 'getById', 'insert', 'listByOwner', 'update', 'rotate', 'touchLastUsed'];
@@ -30,8 +48,7 @@ export function checkOptions<T extends object>(options: T, known: readonly strin
     if (typeof value !== 'object' || value === null) throw new KeywardConfigError(`createKeyward: "${group}" must be an object${group === 'keys' ? '' : ' or false'}`);
     const ranges = fields as Record<string, readonly [number, number]>;
     const allowed = group === 'keys' ? [...Object.keys(ranges), 'allowedScopes', 'defaultScopes'] : Object.keys(ranges);
-    const extra = Object.keys(value).filter((k) => !allowed.includes(k));
-    if (extra.length > 0) throw new KeywardConfigError(`createKeyward: unknown option ${extra.map((k) => `"${group}.${k}"`).join(', ')}`);
+    checkAdapterOptions('createKeyward', value, allowed, `${group}.`);
     for (const [name, [min, max]] of Object.entries(ranges)) validateRange((value as Record<string, unknown>)[name], `${group}.${name}`, min, max);
   }
   checkScopeLists(o.keys as { allowedScopes?: unknown; defaultScopes?: unknown } | undefined);
