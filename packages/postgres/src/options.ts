@@ -1,4 +1,4 @@
-import { KeywardConfigError } from '@keyward/core';
+import { checkAdapterOptions, KeywardConfigError } from '@keyward/core';
 import type { PostgresClient } from './client.js';
 
 /**
@@ -33,20 +33,17 @@ function checkDelay(value: unknown, name: string): void {
   }
 }
 
-/** Validates the options object (shape, unknown names, delays, logger); the client and names are checked where used. */
-export function checkStoreOptions(options: PostgresKeyStoreOptions): PostgresKeyStoreOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new KeywardConfigError('PostgresKeyStore(options): options must be an object such as { client: pool }');
-  }
-  const unknown = Object.keys(options).filter((name) => !KNOWN.includes(name));
-  if (unknown.length > 0) {
-    throw new KeywardConfigError(`PostgresKeyStore: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
-  }
-  checkDelay(options.reconnectDelayMs, 'reconnectDelayMs');
-  checkDelay(options.maxReconnectDelayMs, 'maxReconnectDelayMs');
-  const logger = options.logger as unknown;
+/**
+ * Validates the options object (shape and unknown names through core's `checkAdapterOptions`, then
+ * delays and logger); the client and names are checked where used.
+ */
+export function checkStoreOptions(options: PostgresKeyStoreOptions): Partial<PostgresKeyStoreOptions> {
+  const checked = checkAdapterOptions('PostgresKeyStore', options, KNOWN);
+  checkDelay(checked.reconnectDelayMs, 'reconnectDelayMs');
+  checkDelay(checked.maxReconnectDelayMs, 'maxReconnectDelayMs');
+  const logger = checked.logger as unknown;
   if (logger !== undefined && logger !== false && typeof (logger as { warn?: unknown } | null)?.warn !== 'function') {
     throw new KeywardConfigError('PostgresKeyStore: "logger" must have a warn(message) method, or be false');
   }
-  return options;
+  return checked;
 }

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { KeywardConfigError } from '@keyward/core';
+import { checkAdapterOptions, KeywardConfigError } from '@keyward/core';
 
 /**
  * Options of {@link RedisKeyStore}. Checked once at construction; unknown options throw.
@@ -46,10 +46,9 @@ const MAX_RETAIN_MS = 366 * 86_400_000;
 
 /** Validates the options of `new RedisKeyStore(...)` once, throwing a {@link KeywardConfigError} naming the culprit. */
 export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) fail('options must be an object: new RedisKeyStore({ client })');
-  const unknown = Object.keys(options).filter((name) => !KNOWN.includes(name));
-  if (unknown.length > 0) fail(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}`);
-  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000 } = options;
+  // checkAdapterOptions accepts a missing object (adapter options are optional); the store's are not.
+  if (options === undefined) fail('options must be an object: new RedisKeyStore({ client })');
+  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000 } = checkAdapterOptions('RedisKeyStore', options, KNOWN);
   if (!looksLikeIoredis(client)) fail('"client" must be an ioredis Redis or Cluster instance');
   if (keyPrefixOf(client) !== '') {
     fail('"client" has an ioredis keyPrefix, which the store\'s Lua scripts cannot see; use the "prefix" option instead');
