@@ -1,7 +1,7 @@
 // The example's own data: seeded registries and an in-memory runs repository, plus the request
 // validation and error bodies every framework sends the same way.
 import { randomUUID } from 'node:crypto';
-import { checkOrganization } from '@keyward/core';
+import { createOrganizationGuard } from '@keyward/core';
 
 /**
  * @typedef {object} Registry
@@ -31,6 +31,10 @@ export function findRegistry(slug) {
   return SEEDED_REGISTRIES.find((r) => r.slug === slug);
 }
 
+// Core's organization guard, so the example answers like `requireOrganization` does: anonymous
+// → 401 missing_credentials, another organization (or none) → 403 forbidden_organization.
+const sameOrganization = createOrganizationGuard((/** @type {Registry} */ registry) => registry.orgId);
+
 /**
  * Who may read a registry: anyone for a public one; for a private one a principal of the same
  * organization. Returns `null` (allowed) or the keyward failure to answer with.
@@ -40,13 +44,11 @@ export function findRegistry(slug) {
  * if (failure) { const r = keyward.respond(failure); return res.status(r.status).set(r.headers).send(r.json); }
  *
  * @param {Registry} registry
- * @param {{ orgId: string | null } | null | undefined} principal
+ * @param {import('@keyward/core').Principal | null | undefined} principal
  * @returns {import('@keyward/core').AuthFailure | null}
  */
 export function registryAccess(registry, principal) {
-  if (registry.visibility === 'public') return null;
-  if (principal === null || principal === undefined) return { code: 'missing_credentials' };
-  return checkOrganization(principal, registry.orgId);
+  return registry.visibility === 'public' ? null : sameOrganization(principal, registry);
 }
 
 /**
