@@ -71,8 +71,8 @@ export interface Keyward {
   /** Map a failure to `{ status, headers, body, json }` (SPEC §5). */
   respond(failure: AuthFailure): FailureResponse;
   /**
-   * Map an error of a management route (a `KeyManagerError`, `'invalid_json'`, anything else) to
-   * `{ status, headers, body, json }`, with this instance's realm and `Retry-After`.
+   * Map an error of a management route (a `KeyManagerError`, `'invalid_json'`, `'body_too_large'`,
+   * anything else) to `{ status, headers, body, json }`, with this instance's realm and `Retry-After`.
    */
   respondError(error: unknown): ReturnType<typeof managementErrorResponse>;
   /** The key manager: create, list, get, revoke, rotate. */

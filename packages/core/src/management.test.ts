@@ -103,6 +103,7 @@ describe('createManagementApi', () => {
     expect(ok).toMatchObject({ status: 201, body: { nickname: 'streamed' } });
     const big = await api.handle({ method: 'POST', path: '/', headers: { authorization: `Bearer ${alice}` }, body: Readable.from([Buffer.alloc(100, 32)]) });
     expect(big?.status).toBe(413);
+    expect(big).toMatchObject({ headers: { 'cache-control': 'no-store' }, body: { status: 413, error: 'Content Too Large', code: 'body_too_large' } });
     const bytes = await call('POST', '/', alice, new TextEncoder().encode('{"nickname":"bytes"}'));
     expect(bytes.status).toBe(201);
   });

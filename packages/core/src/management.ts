@@ -63,7 +63,6 @@ function matchRoute(method: string, path: string): Route | null {
 const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
 const reply = (status: number, body: Record<string, unknown>): ManagementResponse => ({ status, headers: JSON_HEADERS, body, json: JSON.stringify(body) });
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
-const TOO_LARGE = Symbol('too large');
 
 /** The key as its owner sees it in a list: never the key or its hash. */
 const listed = (k: ApiKeyInfo) => ({
@@ -75,7 +74,7 @@ const minted = (key: string, k: ApiKeyInfo) => ({
   id: k.id, nickname: k.nickname, key, scopes: [...k.scopes], expiresAt: iso(k.expiresAt), createdAt: iso(k.createdAt), updatedAt: iso(k.updatedAt),
 });
 
-/** Read the body into a JSON object: `{}` when empty; throws `'invalid_json'`, {@link TOO_LARGE} or `invalid_input`. */
+/** Read the body into a JSON object: `{}` when empty; throws `'invalid_json'`, `'body_too_large'` or `invalid_input`. */
 async function readJsonObject(body: unknown, limit: number): Promise<Record<string, unknown>> {
   let value = body;
   if (value !== null && typeof value === 'object' && Symbol.asyncIterator in value) {
@@ -86,11 +85,11 @@ async function readJsonObject(body: unknown, limit: number): Promise<Record<stri
       size += chunk.length;
       if (size <= limit) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
-    if (size > limit) throw TOO_LARGE;
+    if (size > limit) throw 'body_too_large';
     value = Buffer.concat(chunks);
   }
   if (value instanceof Uint8Array) {
-    if (value.byteLength > limit) throw TOO_LARGE;
+    if (value.byteLength > limit) throw 'body_too_large';
     value = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
   }
   if (typeof value === 'string') {
@@ -167,7 +166,6 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
       try {
         return await serve(route, principal, request.body);
       } catch (error) {
-        if (error === TOO_LARGE) return reply(413, { status: 413, error: 'Content Too Large', code: 'body_too_large', message: `The body exceeds ${bodyLimitBytes} bytes.` });
         const response = keyward.respondError(error);
         return { ...response, body: { ...response.body } };
       }

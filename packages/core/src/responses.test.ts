@@ -127,6 +127,7 @@ describe('managementErrorResponse', () => {
 
   it('unparseable JSON is 400; anything unexpected is a bare 500 that reveals nothing', () => {
     expect(managementErrorResponse('invalid_json')).toMatchObject({ status: 400, body: { code: 'invalid_json' } });
+    expect(managementErrorResponse('body_too_large')).toMatchObject({ status: 413, body: { code: 'body_too_large', error: 'Content Too Large' } });
     const r = managementErrorResponse(new Error('connection to 10.0.0.5 refused, key eck_live_abc'));
     expect(r).toMatchObject({ status: 500, body: { code: 'internal_error', message: 'Internal error.' } });
     expect(r.json).not.toContain('eck_live');

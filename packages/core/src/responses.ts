@@ -67,6 +67,7 @@ const PHRASE: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Content Too Large',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -184,8 +185,12 @@ export function createFailureResponder(options: ResponseOptions = {}): FailureRe
   };
 }
 
-const MANAGEMENT_STATUS: Record<KeyManagerErrorCode | 'invalid_json', number> = {
+/** What the management routes throw for a body they cannot read, besides a `KeyManagerError`. */
+type BodyErrorCode = 'invalid_json' | 'body_too_large';
+
+const MANAGEMENT_STATUS: Record<KeyManagerErrorCode | BodyErrorCode, number> = {
   invalid_json: 400,
+  body_too_large: 413,
   invalid_input: 422,
   invalid_scope: 422,
   invalid_expiry: 422,
@@ -199,7 +204,7 @@ const MANAGEMENT_STATUS: Record<KeyManagerErrorCode | 'invalid_json', number> = 
 export interface ManagementErrorBody {
   readonly status: number;
   readonly error: string;
-  readonly code: KeyManagerErrorCode | 'invalid_json' | 'internal_error';
+  readonly code: KeyManagerErrorCode | BodyErrorCode | 'internal_error';
   readonly message: string;
   readonly field?: string;
 }
@@ -208,7 +213,8 @@ export interface ManagementErrorBody {
  * Map an error raised while serving a management route to an HTTP answer (`keyward.respondError`
  * calls this with the instance's realm and Retry-After): a
  * {@link KeyManagerError} by its code (409 nickname clash, 422 validation, 404 unknown id, 401
- * another account's key, 503 store down), `'invalid_json'` for an unparseable body (400), and
+ * another account's key, 503 store down), `'invalid_json'` for an unparseable body (400),
+ * `'body_too_large'` for one over the limit (413), and
  * anything else to a bare 500 that reveals nothing.
  *
  * @example
@@ -218,10 +224,16 @@ export interface ManagementErrorBody {
  * ```
  */
 export function managementErrorResponse(error: unknown, options: { readonly realm?: string | undefined; readonly retryAfterSeconds?: number } = {}) {
-  const known = error === 'invalid_json' ? 'invalid_json' : isKeyManagerError(error) ? error.code : null;
+  const known = error === 'invalid_json' || error === 'body_too_large' ? error : isKeyManagerError(error) ? error.code : null;
   const status = known === null ? 500 : MANAGEMENT_STATUS[known];
   const message =
-    known === null ? 'Internal error.' : known === 'invalid_json' ? 'The request body is not valid JSON.' : (error as KeyManagerError).message;
+    known === null
+      ? 'Internal error.'
+      : known === 'invalid_json'
+        ? 'The request body is not valid JSON.'
+        : known === 'body_too_large'
+          ? 'The request body is too large.'
+          : (error as KeyManagerError).message;
   const body: ManagementErrorBody = { status, error: PHRASE[status]!, code: known ?? 'internal_error', message };
   const field = isKeyManagerError(error) ? error.field : undefined;
   const full: ManagementErrorBody = field === undefined ? body : { ...body, field };
