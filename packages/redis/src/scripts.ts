@@ -35,17 +35,27 @@ local function expireAt(recordKey, idKey, at)
     redis.call('PEXPIREAT', idKey, at)
   end
 end
+-- Why a new record cannot be stored ('id', 'hash' or 'nickname'), or nil if it can.
+local function conflictOf(recordKey, idKey, ownerKey, nickname, createdAt, skipId)
+  if redis.call('EXISTS', idKey) == 1 then return 'id' end
+  if redis.call('EXISTS', recordKey) == 1 then return 'hash' end
+  if nicknameTaken(ownerKey, nickname, createdAt, skipId) then return 'nickname' end
+  return nil
+end
+-- Stores a new record (its fields are ARGV[firstField..]), its id pointer and its owner index entry.
+local function addRecord(recordKey, idKey, ownerKey, id, hash, createdAt, at, firstField)
+  redis.call('HSET', recordKey, unpack(ARGV, firstField))
+  redis.call('SET', idKey, hash)
+  redis.call('ZADD', ownerKey, createdAt, id)
+  if at ~= '' then expireAt(recordKey, idKey, at) end
+end
 `;
 
 /** KEYS: record, id pointer, owner index. ARGV: base, id, hash, createdAt, nickname, expireAt|'', fields... */
 const INSERT = `${PRELUDE}
-if redis.call('EXISTS', KEYS[2]) == 1 then return 'id' end
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'hash' end
-if nicknameTaken(KEYS[3], ARGV[5], tonumber(ARGV[4]), false) then return 'nickname' end
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-redis.call('SET', KEYS[2], ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
-if ARGV[6] ~= '' then expireAt(KEYS[1], KEYS[2], ARGV[6]) end
+local conflict = conflictOf(KEYS[1], KEYS[2], KEYS[3], ARGV[5], tonumber(ARGV[4]), false)
+if conflict then return conflict end
+addRecord(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[6], 7)
 return 'ok'
 `;
 
@@ -60,15 +70,11 @@ local oldKey = base .. 'h:' .. oldHash
 local old = redis.call('HMGET', oldKey, 'id', 'revokedAt', 'replacedById')
 if not old[1] then return 'not_found' end
 if old[2] or old[3] then return 'not_active' end
-if redis.call('EXISTS', KEYS[3]) == 1 then return 'id' end
-if redis.call('EXISTS', KEYS[2]) == 1 then return 'hash' end
-if nicknameTaken(KEYS[4], ARGV[6], tonumber(ARGV[5]), ARGV[2]) then return 'nickname' end
+local conflict = conflictOf(KEYS[2], KEYS[3], KEYS[4], ARGV[6], tonumber(ARGV[5]), ARGV[2])
+if conflict then return conflict end
 redis.call('HSET', oldKey, 'replacedById', ARGV[3], 'expiresAt', ARGV[8], 'updatedAt', ARGV[5])
 expireAt(oldKey, KEYS[1], ARGV[9])
-redis.call('HSET', KEYS[2], unpack(ARGV, 10))
-redis.call('SET', KEYS[3], ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
-if ARGV[7] ~= '' then expireAt(KEYS[2], KEYS[3], ARGV[7]) end
+addRecord(KEYS[2], KEYS[3], KEYS[4], ARGV[3], ARGV[4], ARGV[5], ARGV[7], 10)
 return 'ok'
 `;
 
