@@ -1,6 +1,4 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPublicKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair } from 'jose';
@@ -9,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeywardConfigError } from './errors.js';
 import { createJwtVerifier, looksLikeJwt } from './jwt.js';
 import type { JwtResult, JwtVerifierOptions } from './jwt.js';
+import type { HttpScenarioServer } from './testing/http-scenarios.js';
+import { listenOnLoopback } from './testing/listen.js';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 const T0 = Date.parse('2030-01-01T00:00:00Z');
@@ -198,7 +198,7 @@ describe('asymmetric keys', () => {
 });
 
 describe('remote JWKS', () => {
-  let server: Server;
+  let server: HttpScenarioServer;
   let requests = 0;
   let url: string;
   let privateKey: CryptoKey;
@@ -207,15 +207,16 @@ describe('remote JWKS', () => {
     const pair = await generateKeyPair('RS256');
     privateKey = pair.privateKey;
     const body = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] });
-    server = createServer((req, res) => {
-      requests += 1;
-      if (req.url === '/broken') res.writeHead(500).end('oops');
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(
+      createServer((req, res) => {
+        requests += 1;
+        if (req.url === '/broken') res.writeHead(500).end('oops');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      }),
+    );
+    url = server.url;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   it('fetches the key set once for many verifications', async () => {
     const verifier = createJwtVerifier({ jwksUrl: `${url}/jwks.json`, algorithms: ['RS256'] }, clockAt());
@@ -234,10 +235,9 @@ describe('remote JWKS', () => {
   });
 
   it('answers auth_unavailable when the JWKS server is down', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closed = await listenOnLoopback(createServer());
+    const { port } = new URL(closed.url);
+    await closed.close();
     const verifier = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, algorithms: ['RS256'] }, clockAt());
     const token = await sign(base, privateKey, { alg: 'RS256', kid: 'k1' });
     expect(failureOf(await verifier.verify(token))).toEqual({ code: 'auth_unavailable', reason: 'jwks_unavailable', retryAfterSeconds: 5 });
