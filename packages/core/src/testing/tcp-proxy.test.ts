@@ -1,6 +1,7 @@
 import { createServer, connect } from 'node:net';
 import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './contract-helpers.js';
 import { createTcpProxy } from './tcp-proxy.js';
 
 let echo: Server;
@@ -47,7 +48,7 @@ describe('createTcpProxy', () => {
       const socket = connect(proxy.port, '127.0.0.1');
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(() => proxy.connections === 1);
       expect(proxy.connections).toBe(1);
       proxy.dropConnections();
       await closed;
