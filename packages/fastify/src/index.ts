@@ -103,9 +103,8 @@ export default keywardPlugin;
  * ```
  */
 export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = async (app, options) => {
-  const { keyward, ...rest } = checkAdapterOptions('apiKeyManagement', options, ['keyward', 'bodyLimitBytes', ...REGISTER_OPTIONS]);
+  const { keyward, bodyLimitBytes } = checkAdapterOptions('apiKeyManagement', options, ['keyward', 'bodyLimitBytes', ...REGISTER_OPTIONS]);
   assertKeyward('apiKeyManagement', keyward);
-  const { bodyLimitBytes } = rest;
   const api = createManagementApi(keyward, bodyLimitBytes === undefined ? {} : { bodyLimitBytes });
   const principals = new WeakMap<FastifyRequest, Principal>();
 
