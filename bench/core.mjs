@@ -2,19 +2,17 @@
 // step, rejection of mistyped keys, and the heap cost of a cached principal. Run with `pnpm bench`.
 // Writes its own block of bench/RESULTS.md and the `core` entry of bench/results.json.
 import crypto from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { compileScopes, createKeyHasher, createKeyward, generateKey, MemoryKeyStore, parseKey } from '../packages/core/dist/index.js';
 import { createFaultyStore } from '../packages/core/dist/testing.js';
 import * as lib from './lib.mjs';
+import { check, outFile, PREFIX, QUICK } from './lib.mjs';
 
 if (!(await lib.ensureExposeGc(import.meta.url))) process.exit();
 
-const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (QUICK ? 3 : 7));
 const MEMORY_KEYS = 100_000;
 const HIT_TARGET_NS = 2_000;
 const MEMORY_TARGET_BYTES = 1_024;
-const PREFIX = 'eck_live_';
 const PEPPER = crypto.randomBytes(32);
 const random = (n) => crypto.randomFillSync(new Uint8Array(n));
 // Strings built by concatenation are V8 cons-string trees until first flattened (a 64-char hex hash
@@ -24,10 +22,6 @@ const random = (n) => crypto.randomFillSync(new Uint8Array(n));
 // key used here is flattened and every record is inserted as a structuredClone (flat copies).
 const flat = (s) => Buffer.from(s, 'latin1').toString('latin1');
 const keywardFor = (store, extra = {}) => createKeyward({ store, prefixes: [PREFIX], pepper: PEPPER, logger: false, ...extra });
-const outFile = (name) => fileURLToPath(new URL(name, import.meta.url));
-const check = (ok, what) => {
-  if (!ok) throw new Error(`bench sanity check failed: ${what}`);
-};
 
 // ---- 7. Heap per cached principal (first, on a quiet heap) ------------------------------------
 const SCOPE_SETS = [['agents:run', 'agents:read'], ['agents:run', 'triage:read', 'triage:write'], ['agents:*', 'billing:read']];

@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { compileScopes, createKeyward, MemoryKeyStore } from '@keyward/core';
 import { createFaultyStore } from '@keyward/core/testing';
+import { PREFIX } from './lib.mjs';
 
 const [framework, variant] = process.argv.slice(2);
-const PREFIX = 'eck_live_';
 const BODY = { ok: true, runs: [] };
 const pepper = crypto.randomBytes(32);
 const jwtSecret = crypto.createSecretKey(crypto.randomBytes(32));

@@ -5,19 +5,16 @@
 // bench/RESULTS.md and the `http` entry of bench/results.json. `--quick` for a short run.
 import crypto from 'node:crypto';
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import * as lib from './lib.mjs';
+import { outFile, PREFIX, QUICK } from './lib.mjs';
 
-const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const ROUNDS = QUICK ? 2 : 8;
 const SECONDS = QUICK ? 1 : 2;
 const WARMUP_SECONDS = QUICK ? 1 : 2;
 const CONNECTIONS = 10;
 const DISTINCT_REQUESTS = 1_000;
-const PREFIX = 'eck_live_';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const outFile = (name) => fileURLToPath(new URL(name, import.meta.url));
 
 /** A well-formed-looking key: right prefix, length and alphabet, random characters (its checksum fails). */
 const randomKey = () => PREFIX + Array.from(crypto.randomBytes(36), (b) => BASE62[b % 62]).join('');
@@ -81,7 +78,7 @@ async function startServer(framework, variant) {
 /** Start one server process; resolves with its port, credentials, and a `mark()` for CPU and store calls. */
 function startServerOnce(framework, variant) {
   const serverVariant = variant.startsWith('keyward') ? 'keyward' : variant;
-  const child = fork(fileURLToPath(new URL('http-server.mjs', import.meta.url)), [framework, serverVariant], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(outFile('http-server.mjs'), [framework, serverVariant], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let seq = 0;
   const waiting = new Map();
   return new Promise((resolve, reject) => {

@@ -3,6 +3,21 @@
 // each file (a marked block of RESULTS.md, a top-level key of results.json) and leaves the others.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** `--quick` (or BENCH_QUICK=1): a short run of whichever benchmark imports this, too short to judge by. */
+export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+
+/** The key prefix of every keyward instance in the benchmarks, load generator and servers alike. */
+export const PREFIX = 'eck_live_';
+
+/** The absolute path of `name` in bench/ (RESULTS.md, results.json, a script). */
+export const outFile = (name) => fileURLToPath(new URL(name, import.meta.url));
+
+/** Stops the benchmark when it would measure something else than it says (a failed insert, a wrong count). */
+export function check(ok, what) {
+  if (!ok) throw new Error(`bench sanity check failed: ${what}`);
+}
 
 /** Collected by every case so that no measured result is dead code. */
 export const sink = { value: 0 };
@@ -14,7 +29,6 @@ export const sink = { value: 0 };
 export async function ensureExposeGc(scriptUrl) {
   if (typeof globalThis.gc === 'function') return true;
   const { spawnSync } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
   const args = ['--expose-gc', ...process.execArgv, fileURLToPath(scriptUrl), ...process.argv.slice(2)];
   const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
   process.exitCode = child.status ?? 1;

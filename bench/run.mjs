@@ -5,13 +5,12 @@
 // none and only rewrites the summary from results.json).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as lib from './lib.mjs';
+import { outFile } from './lib.mjs';
 
 const SCRIPTS = ['core', 'http', 'stores'];
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--only='));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? SCRIPTS;
-const outFile = (name) => fileURLToPath(new URL(name, import.meta.url));
 const started = performance.now();
 const failed = [];
 const ran = SCRIPTS.filter((s) => only.includes(s));

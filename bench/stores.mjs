@@ -7,11 +7,10 @@
 // of bench/RESULTS.md and the `stores` entry of bench/results.json. `--quick` for a short run.
 import crypto from 'node:crypto';
 import { setImmediate as tick } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { createKeyward, MemoryKeyStore } from '@keyward/core';
 import * as lib from './lib.mjs';
+import { check, outFile, PREFIX, QUICK } from './lib.mjs';
 
-const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const KEYS = QUICK ? 100 : 500;
 const MISS_SAMPLES = QUICK ? 500 : 5_000;
 const REVOCATIONS = QUICK ? 10 : 100;
@@ -19,13 +18,8 @@ const PROPAGATION_LIMIT_MS = 5_000;
 const MISS_TARGET_MS = 2;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PREFIX = 'eck_live_';
 const pepper = crypto.randomBytes(32);
 const runId = crypto.randomBytes(4).toString('hex');
-const outFile = (name) => fileURLToPath(new URL(name, import.meta.url));
-const check = (ok, what) => {
-  if (!ok) throw new Error(`bench sanity check failed: ${what}`);
-};
 
 /** p50 / p99 / max of latencies in ms. */
 function percentiles(ms) {
