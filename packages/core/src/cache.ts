@@ -48,17 +48,17 @@ export class VerificationCache {
   readonly negativeTtlMs: number;
   readonly staleIfErrorMs: number;
 
-  constructor(options: CacheOptions | false, salt: Uint8Array, now: () => number) {
+  constructor(options: CacheOptions | false, salt: Uint8Array) {
     this.#salt = Buffer.from(salt).toString('base64');
     this.ttlMs = options === false ? 0 : (options.ttlMs ?? 30_000);
     this.negativeTtlMs = options === false ? 0 : (options.negativeTtlMs ?? 2_000);
     this.staleIfErrorMs = options === false ? 0 : (options.staleIfErrorMs ?? 0);
     const max = options === false ? 0 : (options.max ?? 10_000);
-    // No TTL inside lru-cache for found keys: freshness is the entry's `freshUntil`, which the
-    // pipeline checks on every read anyway, so a hit reads the clock once instead of twice (and
-    // lru-cache keeps no per-slot timestamps). lru-cache never purged expired entries on its own
-    // either (no `ttlAutopurge`): a stale entry stays until the next lookup replaces it or LRU
-    // order evicts it, as before.
+    // No TTL inside lru-cache, for found keys or "no such key": freshness is the entry's
+    // `freshUntil`, which the pipeline checks on every read anyway, so a hit reads the clock once
+    // instead of twice (and lru-cache keeps no per-slot timestamps). lru-cache never purged expired
+    // entries on its own either (no `ttlAutopurge`): a stale entry stays until the next lookup
+    // replaces it or LRU order evicts it, as before.
     this.#lru =
       options === false
         ? null
@@ -73,9 +73,6 @@ export class VerificationCache {
         ? null
         : new LRUCache<string, CacheEntry>({
             max: options.negativeMax ?? Math.max(1, Math.floor(max / 4)),
-            ttl: this.negativeTtlMs,
-            ttlResolution: 0,
-            perf: { now },
           });
   }
 

@@ -114,7 +114,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
     warn('keyward: no pepper configured; API keys are hashed with plain SHA-256. Set `pepper` in production.');
   }
   const retryAfterSeconds = o.retryAfterSeconds ?? 5;
-  const cache = new VerificationCache(o.cache ?? {}, runtime.random(16), runtime.now);
+  const cache = new VerificationCache(o.cache ?? {}, runtime.random(16));
   const usage = new UsageRecorder(o.store, o.usage ?? {}, () => warn('keyward: could not write lastUsedAt; will retry on the next flush'));
   const jwtContext = { now: runtime.now, retryAfterSeconds };
   const managementJwt = o.jwt === undefined ? null : createJwtVerifier(o.jwt, jwtContext);
