@@ -111,13 +111,4 @@ export class VerificationCache {
     this.#negative?.clear();
     this.#byKeyId.clear();
   }
-
-  /** Cached found keys (`negative`: cached "no such key" results). */
-  get size(): number {
-    return this.#lru?.size ?? 0;
-  }
-
-  get negativeSize(): number {
-    return this.#negative?.size ?? 0;
-  }
 }
