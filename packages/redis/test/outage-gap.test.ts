@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import type { InvalidationEvent, Keyward } from '@keyward/core';
-import { createTcpProxy, waitFor } from '@keyward/core/testing';
+import { waitFor } from '@keyward/core/testing';
 import type { TcpProxy } from '@keyward/core/testing';
 import { RedisKeyStore, RedisKeyStoreError } from '@keyward/redis';
-import { createClient, createClientVia, createTestKeyward, deleteKeys, randomPrefix, reachable, redisTarget } from './redis-env.js';
+import { createClientVia, createProxiedStores, createTestKeyward, randomPrefix, reachable } from './redis-env.js';
+import type { ProxiedStores } from './redis-env.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -15,13 +15,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 describe.skipIf(!reachable)('Redis invalidation gaps (subscriber connection lost and back), through a TCP proxy', () => {
   const prefix = randomPrefix();
+  let stores: ProxiedStores;
   let proxy: TcpProxy;
-  let direct: Redis;
   /** A's store, straight on Redis: it publishes. */
   let storeA: RedisKeyStore;
   /** B's store, through the proxy: its subscriber is the one cut. */
   let storeB: RedisKeyStore;
-  const closing: Array<() => Promise<unknown> | void> = [];
   /** Long enough for the 5 s waits below to fail with their own message. */
   const TIMEOUT = 20_000;
 
@@ -40,20 +39,10 @@ describe.skipIf(!reachable)('Redis invalidation gaps (subscriber connection lost
   }
 
   beforeAll(async () => {
-    proxy = await createTcpProxy(redisTarget());
-    direct = createClient();
-    const proxied = createClientVia(proxy.host, proxy.port);
-    closing.push(() => proxied.disconnect());
-    storeA = new RedisKeyStore({ client: direct, prefix });
-    storeB = new RedisKeyStore({ client: proxied, prefix });
+    stores = await createProxiedStores(prefix);
+    ({ proxy, directStore: storeA, proxiedStore: storeB } = stores);
   });
-  afterAll(async () => {
-    await Promise.all([storeA.close(), storeB.close()]);
-    await proxy.close();
-    for (const close of closing) await close();
-    await deleteKeys(direct, prefix);
-    direct.disconnect();
-  });
+  afterAll(() => stores.close());
 
   it('calls onGap exactly once after the connection is back, and an event published right then is delivered', async () => {
     // Published from within onGap, once, with no retry: the subscription must already be live then.

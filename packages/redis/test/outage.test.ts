@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import type { AuthResult, InvalidationEvent, Keyward } from '@keyward/core';
-import { createTcpProxy, waitFor } from '@keyward/core/testing';
+import { waitFor } from '@keyward/core/testing';
 import type { TcpProxy } from '@keyward/core/testing';
 import { RedisKeyStore, RedisKeyStoreError } from '@keyward/redis';
-import { createClient, createClientVia, createTestKeyward, deleteKeys, randomPrefix, reachable, redisTarget } from './redis-env.js';
+import { createClientVia, createProxiedStores, createTestKeyward, randomPrefix, reachable } from './redis-env.js';
+import type { ProxiedStores } from './redis-env.js';
 
 describe.skipIf(!reachable)('Redis outage, through a TCP proxy in front of the real server', () => {
   const prefix = randomPrefix();
+  let stores: ProxiedStores;
   let proxy: TcpProxy;
-  let direct: Redis;
-  let proxied: Redis;
   let writerStore: RedisKeyStore;
   let serverStore: RedisKeyStore;
   /** Creates and revokes keys, straight on Redis. */
@@ -50,21 +49,15 @@ describe.skipIf(!reachable)('Redis outage, through a TCP proxy in front of the r
   }
 
   beforeAll(async () => {
-    proxy = await createTcpProxy(redisTarget());
-    direct = createClient();
-    proxied = createClientVia(proxy.host, proxy.port);
-    writerStore = new RedisKeyStore({ client: direct, prefix });
-    serverStore = new RedisKeyStore({ client: proxied, prefix });
+    stores = await createProxiedStores(prefix);
+    ({ proxy, directStore: writerStore, proxiedStore: serverStore } = stores);
     writer = createTestKeyward(writerStore);
     server = createTestKeyward(serverStore, { storeTimeoutMs: 1_000, retryAfterSeconds: 7 });
     await Promise.all([writer.ready, server.ready]);
   });
   afterAll(async () => {
-    await Promise.all([writer.close(), server.close(), writerStore.close(), serverStore.close()]);
-    await proxy.close();
-    await deleteKeys(direct, prefix);
-    direct.disconnect();
-    proxied.disconnect();
+    await Promise.all([writer.close(), server.close()]);
+    await stores.close();
   });
 
   it('answers 503 with Retry-After while Redis is down, and recovers on the same client when it is back', async () => {

@@ -3,6 +3,9 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { createKeyward } from '@keyward/core';
 import type { Keyward, KeywardOptions, KeyStore } from '@keyward/core';
+import { createTcpProxy } from '@keyward/core/testing';
+import type { TcpProxy } from '@keyward/core/testing';
+import { RedisKeyStore } from '@keyward/redis';
 
 /** The Redis the tests use: `REDIS_URL`, default the local server. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -78,4 +81,36 @@ export function createClientVia(host: string, port: number, options: RedisOption
   const client = new Redis(url.toString(), { ...TEST_CLIENT_OPTIONS, ...options });
   client.on('error', () => undefined);
   return client;
+}
+
+/** Two stores on one prefix: one straight on Redis, one through a TCP proxy that a test can stop or cut. */
+export interface ProxiedStores {
+  readonly proxy: TcpProxy;
+  /** On a client connected straight to Redis: it keeps working while the proxy is down. */
+  readonly directStore: RedisKeyStore;
+  /** On a client connected through {@link ProxiedStores.proxy}. */
+  readonly proxiedStore: RedisKeyStore;
+  /** Closes both stores and the proxy, deletes the prefix's keys and disconnects both clients. */
+  close(): Promise<void>;
+}
+
+/** The outage tests' setup: a TCP proxy in front of `REDIS_URL`, and a store on each side of it sharing `prefix`. */
+export async function createProxiedStores(prefix: string): Promise<ProxiedStores> {
+  const proxy = await createTcpProxy(redisTarget());
+  const direct = createClient();
+  const proxied = createClientVia(proxy.host, proxy.port);
+  const directStore = new RedisKeyStore({ client: direct, prefix });
+  const proxiedStore = new RedisKeyStore({ client: proxied, prefix });
+  return {
+    proxy,
+    directStore,
+    proxiedStore,
+    async close() {
+      await Promise.all([directStore.close(), proxiedStore.close()]);
+      await proxy.close();
+      proxied.disconnect();
+      await deleteKeys(direct, prefix);
+      direct.disconnect();
+    },
+  };
 }
