@@ -16,6 +16,8 @@ export type { Keyward, KeywardOptions } from './keyward.js';
 export type { AuthResult, OptionalAuthResult } from './pipeline.js';
 export type { Principal } from './principal.js';
 export { MemoryKeyStore } from './memory-store.js';
+export { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './invalidation.js';
+export type { InvalidationSubscriber } from './invalidation.js';
 export type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from './store.js';
 export { KeyManager } from './key-manager.js';
 export type { ApiKeyInfo, CreatedKey, CreateKeyInput, KeyManagerOptions, OwnerScope } from './key-manager.js';

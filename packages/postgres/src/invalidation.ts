@@ -1,31 +1,6 @@
 import type { InvalidationEvent } from '@keyward/core';
+import { InvalidationListeners, decodeInvalidationEvent } from '@keyward/core';
 import type { OpenListen, StopListening } from './listen.js';
-
-type Listener = (event: InvalidationEvent) => void;
-interface Subscription {
-  readonly listener: Listener;
-  readonly onGap: (() => void) | undefined;
-  /** The LISTEN connection was lost while this subscription was active, and is not back yet. */
-  missed: boolean;
-}
-
-const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
-
-/** The JSON sent with NOTIFY: only `type` and `keyId`, never key material. */
-export function encodeEvent(event: InvalidationEvent): string {
-  return JSON.stringify({ type: event.type, keyId: event.keyId });
-}
-
-/** Parses a NOTIFY payload; anything that is not a well-formed event is ignored (`null`). */
-export function decodeEvent(payload: string): InvalidationEvent | null {
-  try {
-    const value = JSON.parse(payload) as { type?: unknown; keyId?: unknown } | null;
-    if (typeof value?.type !== 'string' || !TYPES.has(value.type) || typeof value.keyId !== 'string') return null;
-    return Object.freeze({ type: value.type as InvalidationEvent['type'], keyId: value.keyId });
-  } catch {
-    return null;
-  }
-}
 
 /** Reconnect timing of the LISTEN connection. */
 export interface ReconnectOptions {
@@ -43,7 +18,7 @@ export interface ReconnectOptions {
  * `onGap` called once, so keyward drops what it cached.
  */
 export class InvalidationListener {
-  readonly #listeners = new Set<Subscription>();
+  readonly #listeners = new InvalidationListeners();
   readonly #open: OpenListen;
   readonly #channel: string;
   readonly #reconnect: ReconnectOptions;
@@ -62,9 +37,8 @@ export class InvalidationListener {
    * Adds `listener`; resolves once LISTEN is active, rejects (and forgets it) if it cannot be.
    * `onGap` is called once each time the connection was lost and LISTEN is active again.
    */
-  async subscribe(listener: Listener, onGap?: () => void): Promise<() => Promise<void>> {
-    const subscription: Subscription = { listener, onGap, missed: false };
-    this.#listeners.add(subscription);
+  async subscribe(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>> {
+    const subscription = this.#listeners.add(listener, onGap);
     try {
       await this.#ensure();
     } catch (error) {
@@ -101,37 +75,18 @@ export class InvalidationListener {
     }
     this.#stop = stop;
     this.#attempt = 0;
-    this.#reportGap();
-  }
-
-  /** LISTEN is acknowledged again: tell each subscription that was active when it was lost (not those that left). */
-  #reportGap(): void {
-    for (const subscription of [...this.#listeners]) {
-      if (!subscription.missed) continue;
-      subscription.missed = false;
-      try {
-        subscription.onGap?.();
-      } catch {
-        // As for events: one faulty callback must not keep the others from hearing of the gap.
-      }
-    }
+    // LISTEN is acknowledged again: tell each subscription that was active when it was lost.
+    this.#listeners.reportGap();
   }
 
   #deliver(payload: string): void {
-    const event = decodeEvent(payload);
-    if (event === null) return;
-    for (const subscription of [...this.#listeners]) {
-      try {
-        subscription.listener(event);
-      } catch {
-        // A faulty listener must not starve the others.
-      }
-    }
+    const event = decodeInvalidationEvent(payload);
+    if (event !== null) this.#listeners.deliver(event);
   }
 
   #lost(error: unknown): void {
     this.#stop = null;
-    for (const subscription of this.#listeners) subscription.missed = true;
+    this.#listeners.markGap();
     this.#reconnect.warn(`PostgresKeyStore: LISTEN connection lost${describe(error)}; reconnecting`);
     this.#schedule();
   }

@@ -6,10 +6,11 @@ import type {
   KeyStore,
   RotateResult,
 } from '@keyward/core';
+import { encodeInvalidationEvent } from '@keyward/core';
 import type { Database, PostgresClient, Queryable } from './client.js';
 import { isPGlite, toDatabase } from './client.js';
 import { toStoreError, violatedConstraint } from './errors.js';
-import { encodeEvent, InvalidationListener } from './invalidation.js';
+import { InvalidationListener } from './invalidation.js';
 import { pgListen, pgliteListen } from './listen.js';
 import { checkStoreOptions } from './options.js';
 import type { PostgresKeyStoreOptions } from './options.js';
@@ -156,7 +157,7 @@ export class PostgresKeyStore implements KeyStore {
 
   /** Sends `{type, keyId}` with NOTIFY to every store listening on this table (this one included). */
   async publish(event: InvalidationEvent): Promise<void> {
-    await this.#run('publish', () => this.#db.query('SELECT pg_notify($1, $2)', [this.#names.channel, encodeEvent(event)]));
+    await this.#run('publish', () => this.#db.query('SELECT pg_notify($1, $2)', [this.#names.channel, encodeInvalidationEvent(event)]));
   }
 
   /**

@@ -1,17 +1,9 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { InvalidationEvent } from '@keyward/core';
+import { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from '@keyward/core';
 import { storeError } from './errors.js';
 
-type Listener = (event: InvalidationEvent) => void;
-interface Subscription {
-  readonly listener: Listener;
-  readonly onGap: (() => void) | undefined;
-  /** The connection was lost while this subscription was active, and the channel is not confirmed live since. */
-  missed: boolean;
-}
 type Connection = Redis | Cluster;
-
-const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
 
 /**
  * The invalidation channel of a store: `PUBLISH` on the user's client, `SUBSCRIBE` on a separate
@@ -28,7 +20,7 @@ const TYPES: ReadonlySet<string> = new Set(['revoked', 'updated', 'rotated']);
  * acknowledgement (or rejects), so it too resolves only on a live channel.
  */
 export class InvalidationChannel {
-  readonly #listeners = new Set<Subscription>();
+  readonly #listeners = new InvalidationListeners();
   readonly #client: Connection;
   readonly #given: Connection | null;
   readonly #channel: string;
@@ -45,7 +37,7 @@ export class InvalidationChannel {
   }
 
   async publish(event: InvalidationEvent): Promise<void> {
-    const payload = JSON.stringify({ type: event.type, keyId: event.keyId });
+    const payload = encodeInvalidationEvent(event);
     try {
       await this.#client.publish(this.#channel, payload);
     } catch (error) {
@@ -53,9 +45,8 @@ export class InvalidationChannel {
     }
   }
 
-  async subscribe(listener: Listener, onGap?: () => void): Promise<() => Promise<void>> {
-    const entry: Subscription = { listener, onGap, missed: false };
-    this.#listeners.add(entry);
+  async subscribe(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>> {
+    const entry = this.#listeners.add(listener, onGap);
     try {
       await this.#serially(() => this.#sync());
     } catch (error) {
@@ -134,7 +125,7 @@ export class InvalidationChannel {
   readonly #onClose = (): void => {
     if (!this.#subscribed) return;
     this.#interrupted = true;
-    for (const entry of this.#listeners) entry.missed = true;
+    this.#listeners.markGap();
   };
 
   /** The connection is back (ioredis has already re-sent its SUBSCRIBE): confirm and report the gap. */
@@ -153,41 +144,12 @@ export class InvalidationChannel {
     await connection.subscribe(this.#channel);
     if (!this.#interrupted || !this.#subscribed) return;
     this.#interrupted = false;
-    for (const entry of [...this.#listeners]) {
-      if (!entry.missed) continue;
-      entry.missed = false;
-      try {
-        entry.onGap?.();
-      } catch {
-        // As for events: one faulty callback must not keep the others from hearing of the gap.
-      }
-    }
+    this.#listeners.reportGap();
   }
 
   readonly #onMessage = (channel: string, message: string): void => {
     if (channel !== this.#channel) return;
-    const event = parseEvent(message);
-    if (event === null) return;
-    for (const { listener } of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A faulty listener must not break delivery to the others.
-      }
-    }
+    const event = decodeInvalidationEvent(message);
+    if (event !== null) this.#listeners.deliver(event);
   };
-}
-
-/** The event in `message`, reduced to `{ type, keyId }`, or `null` if it is not one. */
-function parseEvent(message: string): InvalidationEvent | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(message);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const { type, keyId } = value as { type?: unknown; keyId?: unknown };
-  if (typeof type !== 'string' || !TYPES.has(type) || typeof keyId !== 'string') return null;
-  return Object.freeze({ type: type as InvalidationEvent['type'], keyId });
 }
