@@ -91,6 +91,8 @@ describe('createManagementApi', () => {
   it('reads request streams and bytes only after authentication, with a size limit', async () => {
     const { keyward, call } = fixture();
     const api = createManagementApi(keyward, { bodyLimitBytes: 64 });
+    expect(api.bodyLimitBytes).toBe(64);
+    expect(createManagementApi(keyward).bodyLimitBytes).toBe(65_536);
     const alice = await token('alice');
     let read = false;
     const stream = Readable.from((function* () {

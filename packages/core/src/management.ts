@@ -46,6 +46,8 @@ export interface ManagementApi {
   handle(request: ManagementRequest): Promise<ManagementResponse | null>;
   /** Authenticate a management caller (Bearer JWT only; API keys are refused with 401). */
   authenticate(headers: HeaderInput): Promise<{ readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly response: ManagementResponse }>;
+  /** The body limit in force (the option, or its 64 KiB default), for adapters whose framework reads the body itself. */
+  readonly bodyLimitBytes: number;
 }
 
 type Route = { readonly name: 'create' | 'list' } | { readonly name: 'revoke' | 'rotate'; readonly id: string };
@@ -154,6 +156,7 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
 
   return {
     authenticate,
+    bodyLimitBytes,
     async handle(request) {
       const route = matchRoute(request.method, request.path);
       if (route === null) return null;

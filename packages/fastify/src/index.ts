@@ -109,7 +109,7 @@ export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = asy
   const principals = new WeakMap<FastifyRequest, Principal>();
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: bodyLimitBytes ?? 65_536 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: api.bodyLimitBytes }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', async (request, reply) => {
     const auth = await api.authenticate(request.headers);
     if (!auth.ok) return send(reply, auth.response);
