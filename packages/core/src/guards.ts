@@ -67,7 +67,7 @@ export function createOrganizationGuard<Context>(orgId: string | ((context: Cont
   return (principal, context) => {
     if (principal == null) return ANONYMOUS;
     const expected = typeof orgId === 'function' ? orgId(context) : orgId;
-    if (typeof expected !== 'string' || expected.length === 0) return { code: 'forbidden_organization', orgId: principal.orgId };
+    if (typeof expected !== 'string' || expected.length === 0) return { code: 'forbidden_organization', orgId: null }; // no organization to name
     return checkOrganization(principal, expected);
   };
 }
