@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PEPPER, apiKey, bearer, setup } from '../test/helpers.js';
 import { KeywardConfigError } from './errors.js';
 import { createKeyward } from './keyward.js';
-import { MemoryKeyStore } from './memory-store.js';
+import { MemoryKeyStore } from './store/memory-store.js';
 
 const owner = { ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: ['agents:run'] };
 

@@ -1,5 +1,5 @@
 import { KeywardConfigError } from './errors.js';
-import { isValidGrant } from './scopes.js';
+import { isValidGrant } from './verify/scopes.js';
 
 /**
  * Check an option object once: an object (or undefined) naming only `known` options. Throws

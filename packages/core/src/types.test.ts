@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { AuthFailure, FailureOf } from './errors.js';
 import type { Keyward } from './keyward.js';
-import type { AuthResult, OptionalAuthResult } from './pipeline.js';
-import type { Principal } from './principal.js';
+import type { AuthResult, OptionalAuthResult } from './verify/pipeline.js';
+import type { Principal } from './verify/principal.js';
 
 // Compile-time checks (run by `tsc --noEmit` in `pnpm lint`); the runtime part is trivial.
 describe('public types', () => {

@@ -1,6 +1,6 @@
 import { createKeyward } from '../src/keyward.js';
 import type { KeywardOptions } from '../src/keyward.js';
-import { MemoryKeyStore } from '../src/memory-store.js';
+import { MemoryKeyStore } from '../src/store/memory-store.js';
 import { createFaultyStore } from '../src/testing/fault-store.js';
 
 export const T0 = Date.parse('2030-01-01T00:00:00.000Z');

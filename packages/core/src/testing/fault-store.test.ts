@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryKeyStore } from '../memory-store.js';
-import type { ApiKeyRecord, InvalidationEvent, KeyStore } from '../store.js';
+import { MemoryKeyStore } from '../store/memory-store.js';
+import type { ApiKeyRecord, InvalidationEvent, KeyStore } from '../store/key-store.js';
 import { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE, runKeyStoreContract } from './index.js';
 
 runKeyStoreContract('FaultyStore(MemoryKeyStore) with no fault', () => ({ store: createFaultyStore(new MemoryKeyStore()) }));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateKey } from '../key-format.js';
+import { generateKey } from '../keys/key-format.js';
 import type { ScenarioContext } from './http-scenarios-helpers.js';
 import { expectFailure } from './http-scenarios-helpers.js';
 

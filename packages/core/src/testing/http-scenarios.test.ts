@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
-import { createManagementApi } from '../management.js';
-import { createOrganizationGuard, createScopeGuard } from '../guards.js';
+import { createManagementApi } from '../management/management.js';
+import { createOrganizationGuard, createScopeGuard } from '../http/guards.js';
 import type { Keyward } from '../keyward.js';
-import type { Principal } from '../principal.js';
+import type { Principal } from '../verify/principal.js';
 import type { AuthFailure } from '../errors.js';
 import { runHttpScenarios } from './http-scenarios.js';
 import { listenOnLoopback } from './listen.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Keyward } from '../keyward.js';
 import { createKeyward } from '../keyward.js';
-import { MemoryKeyStore } from '../memory-store.js';
+import { MemoryKeyStore } from '../store/memory-store.js';
 import { createFaultyStore } from './fault-store.js';
 import type { FaultyStore } from './fault-store.js';
 import type { ScenarioContext } from './http-scenarios-helpers.js';

@@ -1,4 +1,4 @@
-import type { KeyStore } from './store.js';
+import type { KeyStore } from '../store/key-store.js';
 
 /** `lastUsedAt` batching; `false` turns recording off. */
 export interface UsageOptions {

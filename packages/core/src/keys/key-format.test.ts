@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BASE62_ALPHABET, encodeBase62Int, generateBase62 } from './base62.js';
-import { KeywardConfigError } from './errors.js';
+import { KeywardConfigError } from '../errors.js';
 import { CHECKSUM_LENGTH, SECRET_LENGTH, computeChecksum, generateKey, keyStart, normalizePrefixes, parseKey } from './key-format.js';
 
 const random = (n: number) => randomFillSync(new Uint8Array(n));

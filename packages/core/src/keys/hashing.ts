@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { KeywardConfigError } from './errors.js';
+import { KeywardConfigError } from '../errors.js';
 
 /** A versioned pepper: the id is stored with every hash it makes, so it may be rotated later. */
 export interface Pepper {

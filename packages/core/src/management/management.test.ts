@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { T0, setup } from '../test/helpers.js';
-import { KeywardConfigError } from './errors.js';
+import { T0, setup } from '../../test/helpers.js';
+import { KeywardConfigError } from '../errors.js';
 import { createManagementApi } from './management.js';
 import type { ManagementRequest } from './management.js';
 

@@ -1,4 +1,4 @@
-import type { InvalidationEvent, KeyStore } from './store.js';
+import type { InvalidationEvent, KeyStore } from './key-store.js';
 
 /** First and longest wait between attempts to (re)subscribe to a store's invalidations. */
 export const RESUBSCRIBE_MIN_MS = 1000;

@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import { errors, jwtVerify } from 'jose';
 import type { CryptoKey, JWK, JWTPayload, JWTVerifyGetKey } from 'jose';
-import type { FailureOf, InvalidTokenReason, KeywardConfigError } from './errors.js';
+import type { FailureOf, InvalidTokenReason, KeywardConfigError } from '../errors.js';
 import { KeySourceUnavailable, resolveJwtOptions } from './jwt-options.js';
 import type { Principal } from './principal.js';
-import { defaultRuntime } from './runtime.js';
-import type { Runtime } from './runtime.js';
+import { defaultRuntime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 
 /**
  * How JWTs (management tokens) are verified. Give exactly one key source.

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createKeyward } from './keyward.js';
+import { createKeyward } from '../keyward.js';
 import { MemoryKeyStore } from './memory-store.js';
-import { createFaultyStore } from './testing/fault-store.js';
+import { createFaultyStore } from '../testing/fault-store.js';
 import { RESUBSCRIBE_MIN_MS } from './subscription.js';
-import { PEPPER, apiKey } from '../test/helpers.js';
+import { PEPPER, apiKey } from '../../test/helpers.js';
 
 afterEach(() => {
   vi.useRealTimers();

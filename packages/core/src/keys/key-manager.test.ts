@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiKey, setup } from '../test/helpers.js';
-import { KeyManagerError } from './errors.js';
+import { apiKey, setup } from '../../test/helpers.js';
+import { KeyManagerError } from '../errors.js';
 
 const owner = { ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: ['agents:run'] };
 const allowedScopes = ['agents:run', 'agents:read', 'agents:*'];

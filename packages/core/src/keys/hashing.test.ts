@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KeywardConfigError } from './errors.js';
+import { KeywardConfigError } from '../errors.js';
 import { createKeyHasher } from './hashing.js';
 
 const KEY = 'eck_live_0123456789abcdefghijABCDEFGHIJ012345';

@@ -2,14 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CacheEntry, VerificationCache } from './cache.js';
 import type { HeaderInput } from './credentials.js';
 import { extractCredential } from './credentials.js';
-import type { AuthFailure, FailureOf } from './errors.js';
-import type { KeyHasher } from './hashing.js';
+import type { AuthFailure, FailureOf } from '../errors.js';
+import type { KeyHasher } from '../keys/hashing.js';
 import type { JwtVerifier } from './jwt.js';
 import { looksLikeJwt } from './jwt.js';
-import type { KeyPrefix, ParsedKey } from './key-format.js';
-import { parseKey } from './key-format.js';
+import type { KeyPrefix, ParsedKey } from '../keys/key-format.js';
+import { parseKey } from '../keys/key-format.js';
 import type { Principal } from './principal.js';
-import type { ApiKeyRecord, KeyStore } from './store.js';
+import type { ApiKeyRecord, KeyStore } from '../store/key-store.js';
 import type { UsageRecorder } from './usage.js';
 
 /** Result of authentication: a principal, or a failure value. Never an exception. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { KeywardConfigError } from './errors.js';
+import { KeywardConfigError } from '../errors.js';
 import { assertKeyward, createOrganizationGuard, createScopeGuard } from './guards.js';
-import { checkAdapterOptions } from './options.js';
-import type { Principal } from './principal.js';
+import { checkAdapterOptions } from '../options.js';
+import type { Principal } from '../verify/principal.js';
 
 const principal = (scopes: string[], orgId: string | null = 'acme'): Principal => ({
   type: 'api_key', keyId: 'key_1', ownerId: 'u1', orgId, nickname: 'ci', scopes, environment: 'live', expiresAt: null, metadata: {},

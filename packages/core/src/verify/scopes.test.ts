@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeywardConfigError } from './errors.js';
+import { KeywardConfigError } from '../errors.js';
 import { checkOrganization, compileScopes, isValidGrant, isValidScope, scopeGranted } from './scopes.js';
 
 describe('scopeGranted', () => {

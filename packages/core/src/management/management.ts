@@ -1,9 +1,9 @@
-import type { HeaderInput } from './credentials.js';
-import { KeyManagerError, KeywardConfigError } from './errors.js';
-import { checkAdapterOptions } from './options.js';
-import type { ApiKeyInfo } from './key-input.js';
-import type { Keyward } from './keyward.js';
-import type { Principal } from './principal.js';
+import type { HeaderInput } from '../verify/credentials.js';
+import { KeyManagerError, KeywardConfigError } from '../errors.js';
+import { checkAdapterOptions } from '../options.js';
+import type { ApiKeyInfo } from '../keys/key-input.js';
+import type { Keyward } from '../keyward.js';
+import type { Principal } from '../verify/principal.js';
 
 /** A management request as an adapter sees it. */
 export interface ManagementRequest {

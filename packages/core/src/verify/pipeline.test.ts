@@ -2,10 +2,10 @@ import { randomFillSync } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { PEPPER, apiKey, bearer, setup, waitFor } from '../test/helpers.js';
-import { createKeyward } from './keyward.js';
-import { generateKey } from './key-format.js';
-import { MemoryKeyStore } from './memory-store.js';
+import { PEPPER, apiKey, bearer, setup, waitFor } from '../../test/helpers.js';
+import { createKeyward } from '../keyward.js';
+import { generateKey } from '../keys/key-format.js';
+import { MemoryKeyStore } from '../store/memory-store.js';
 
 const owner = { ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: ['agents:run'] };
 const JWT_SECRET = 'jwt-secret-0123456789-0123456789-xyz';

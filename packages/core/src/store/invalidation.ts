@@ -1,4 +1,4 @@
-import type { InvalidationEvent } from './store.js';
+import type { InvalidationEvent } from './key-store.js';
 
 const TYPES: ReadonlySet<string> = new Set<InvalidationEvent['type']>(['revoked', 'updated', 'rotated']);
 

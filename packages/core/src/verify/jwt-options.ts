@@ -2,8 +2,8 @@ import { createPublicKey, KeyObject, webcrypto } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { createRemoteJWKSet, errors } from 'jose';
 import type { CryptoKey, JWK, JWTVerifyGetKey } from 'jose';
-import { KeywardConfigError } from './errors.js';
-import { checkAdapterOptions } from './options.js';
+import { KeywardConfigError } from '../errors.js';
+import { checkAdapterOptions } from '../options.js';
 import type { JwtVerifierOptions } from './jwt.js';
 
 const HMAC_ALGS: readonly string[] = ['HS256', 'HS384', 'HS512'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './invalidation.js';
-import type { InvalidationEvent } from './store.js';
+import type { InvalidationEvent } from './key-store.js';
 
 describe('invalidation event wire form', () => {
   it('round-trips type and keyId only', () => {

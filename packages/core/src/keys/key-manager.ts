@@ -1,11 +1,11 @@
 import { generateBase62 } from './base62.js';
-import { KeyManagerError } from './errors.js';
+import { KeyManagerError } from '../errors.js';
 import type { KeyHasher } from './hashing.js';
 import type { KeyPrefix } from './key-format.js';
 import { generateKey, keyStart } from './key-format.js';
-import type { Runtime } from './runtime.js';
-import { isValidGrant } from './scopes.js';
-import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from './store.js';
+import type { Runtime } from '../runtime.js';
+import { isValidGrant } from '../verify/scopes.js';
+import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
 import { readCreateInput, readGracePeriod, toApiKeyInfo } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
 

@@ -1,10 +1,10 @@
-import type { AuthFailure } from './errors.js';
-import type { Keyward } from './keyward.js';
-import { KeywardConfigError } from './errors.js';
-import { checkAdapterOptions } from './options.js';
-import type { Principal } from './principal.js';
-import type { ScopeMode, ScopeRequirement } from './scopes.js';
-import { checkOrganization, compileScopes } from './scopes.js';
+import type { AuthFailure } from '../errors.js';
+import type { Keyward } from '../keyward.js';
+import { KeywardConfigError } from '../errors.js';
+import { checkAdapterOptions } from '../options.js';
+import type { Principal } from '../verify/principal.js';
+import type { ScopeMode, ScopeRequirement } from '../verify/scopes.js';
+import { checkOrganization, compileScopes } from '../verify/scopes.js';
 
 /**
  * The arguments every adapter's `requireScopes` takes: scopes as separate strings (all required),

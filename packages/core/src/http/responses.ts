@@ -1,5 +1,5 @@
-import type { AuthFailure, FailureCode, KeyManagerError, KeyManagerErrorCode } from './errors.js';
-import { KeywardConfigError, isKeyManagerError } from './errors.js';
+import type { AuthFailure, FailureCode, KeyManagerError, KeyManagerErrorCode } from '../errors.js';
+import { KeywardConfigError, isKeyManagerError } from '../errors.js';
 
 /** The body fields keyward always sends (SPEC §5). Hooks may add fields but never drop these. */
 export interface FailureBody {

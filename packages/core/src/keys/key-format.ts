@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { decodeBase62Int, encodeBase62Int, generateBase62, isBase62 } from './base62.js';
-import type { InvalidKeyReason } from './errors.js';
-import { KeywardConfigError } from './errors.js';
+import type { InvalidKeyReason } from '../errors.js';
+import { KeywardConfigError } from '../errors.js';
 
 /** Characters of base62 secret in every key (30 × log2(62) ≈ 178.6 bits). */
 export const SECRET_LENGTH = 30;

@@ -1,4 +1,4 @@
-import type { CredentialSource, FailureOf, MalformedReason } from './errors.js';
+import type { CredentialSource, FailureOf, MalformedReason } from '../errors.js';
 
 /**
  * Anything that answers "what is the value of header X": a function, a Fetch `Headers`, or a

@@ -1,6 +1,6 @@
-import { KeyManagerError } from './errors.js';
+import { KeyManagerError } from '../errors.js';
 import type { KeyPrefix } from './key-format.js';
-import type { ApiKeyRecord } from './store.js';
+import type { ApiKeyRecord } from '../store/key-store.js';
 
 /** Input of `keyward.keys.create`. */
 export interface CreateKeyInput {

@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { SignJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK, JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeywardConfigError } from './errors.js';
+import { KeywardConfigError } from '../errors.js';
 import { createJwtVerifier, looksLikeJwt } from './jwt.js';
 import type { JwtResult, JwtVerifierOptions } from './jwt.js';
-import type { HttpScenarioServer } from './testing/http-scenarios.js';
-import { listenOnLoopback } from './testing/listen.js';
+import type { HttpScenarioServer } from '../testing/http-scenarios.js';
+import { listenOnLoopback } from '../testing/listen.js';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 const T0 = Date.parse('2030-01-01T00:00:00Z');

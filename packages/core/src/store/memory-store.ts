@@ -5,7 +5,7 @@ import type {
   InvalidationEvent,
   KeyStore,
   RotateResult,
-} from './store.js';
+} from './key-store.js';
 
 type Listener = (event: InvalidationEvent) => void;
 

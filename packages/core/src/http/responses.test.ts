@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthFailure } from './errors.js';
-import { KeyManagerError, KeywardConfigError } from './errors.js';
+import type { AuthFailure } from '../errors.js';
+import { KeyManagerError, KeywardConfigError } from '../errors.js';
 import { createFailureResponder, managementErrorResponse } from './responses.js';
 
 const respond = createFailureResponder({ realm: 'api' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyStore } from './memory-store.js';
-import type { ApiKeyRecord, InvalidationEvent } from './store.js';
-import { runKeyStoreContract } from './testing/index.js';
+import type { ApiKeyRecord, InvalidationEvent } from './key-store.js';
+import { runKeyStoreContract } from '../testing/index.js';
 
 runKeyStoreContract('MemoryKeyStore', () => ({ store: new MemoryKeyStore() }));
 

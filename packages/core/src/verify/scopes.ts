@@ -1,5 +1,5 @@
-import type { FailureOf } from './errors.js';
-import { KeywardConfigError } from './errors.js';
+import type { FailureOf } from '../errors.js';
+import { KeywardConfigError } from '../errors.js';
 import type { Principal } from './principal.js';
 
 /**
