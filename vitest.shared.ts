@@ -9,7 +9,8 @@ const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, imp
  */
 export const keywardAliases = [
   { find: /^@keyward\/core$/, replacement: source('core/src/index.ts') },
-  { find: /^@keyward\/core\/errors$/, replacement: source('core/src/errors.ts') },
+  { find: /^@keyward\/core\/adapter$/, replacement: source('core/src/adapter.ts') },
+  { find: /^@keyward\/core\/store$/, replacement: source('core/src/store.ts') },
   { find: /^@keyward\/core\/testing$/, replacement: source('core/src/testing/index.ts') },
   ...['express', 'fastify', 'koa', 'postgres', 'redis'].map((name) => ({
     find: new RegExp(`^@keyward/${name}$`),

@@ -9,7 +9,8 @@
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { compileScopes, createKeyward, MemoryKeyStore } from '@keyward/core';
+import { createKeyward, MemoryKeyStore } from '@keyward/core';
+import { createScopeGuard } from '@keyward/core/adapter';
 import { createFaultyStore } from '@keyward/core/testing';
 import { PREFIX } from './lib.mjs';
 
@@ -21,7 +22,7 @@ const jwtSecret = crypto.createSecretKey(crypto.randomBytes(32));
 const store = createFaultyStore(new MemoryKeyStore());
 const keyward = createKeyward({ store, prefixes: [PREFIX], pepper, logger: false });
 const { key } = await keyward.keys.create({ ownerId: 'user_1', orgId: 'acme', nickname: 'bench', scopes: ['agents:run', 'agents:read'], metadata: { team: 'platform' } });
-const canRun = compileScopes('agents:run');
+const canRun = createScopeGuard('agents:run');
 // What the no-op auth variant attaches when an X-API-Key header is present: the key's principal,
 // without verifying anything. It reads the header, as any API-key auth must (Node builds
 // `req.headers` lazily, on first access; a bare route that never reads a header does not pay it).
@@ -79,7 +80,7 @@ async function expressApp() {
         next();
       });
       const scope = (req, res, next) => {
-        const failure = canRun.check(req.auth);
+        const failure = canRun(req.auth);
         return failure === null ? next() : send(res, keyward.respond(failure));
       };
       app.get('/bench', scope, handler);
@@ -129,7 +130,7 @@ async function fastifyApp() {
         request.auth = r.principal;
       });
       const scope = async (request, reply) => {
-        const failure = canRun.check(request.auth);
+        const failure = canRun(request.auth);
         if (failure !== null) return send(reply, keyward.respond(failure));
       };
       app.get('/bench', { preHandler: scope }, handler);
@@ -176,7 +177,7 @@ async function koaApp() {
         const r = await keyward.authenticate(ctx.headers);
         if (!r.ok) return send(ctx, keyward.respond(r.failure));
         ctx.state.auth = r.principal;
-        const failure = canRun.check(r.principal);
+        const failure = canRun(r.principal);
         if (failure !== null) return send(ctx, keyward.respond(failure));
         return next();
       });

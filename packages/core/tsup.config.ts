@@ -7,12 +7,13 @@ const common: Options = {
   target: 'node20',
   splitting: true,
   treeshake: true,
-  external: ['vitest'],
 };
 
 export default defineConfig([
-  // The library: ESM + CJS, with shared chunks so both subpaths see one KeyManagerError class.
-  { ...common, entry: { index: 'src/index.ts', errors: 'src/errors.ts' }, format: ['esm', 'cjs'] },
-  // Test helpers import vitest, which is ESM-only: this entry ships as ESM alone.
-  { ...common, entry: { testing: 'src/testing/index.ts' }, format: ['esm'] },
+  // The library entries, ESM + CJS, with shared chunks: `.`, `./adapter` and `./store` re-export
+  // one copy of each class (one KeywardError, one KeywardConfigError).
+  { ...common, entry: { index: 'src/index.ts', adapter: 'src/adapter.ts', store: 'src/store.ts' }, format: ['esm', 'cjs'] },
+  // The test suites import vitest (ESM only) and @keyward/core as an external package, so at run
+  // time there is one copy of core: the one the application under test loads.
+  { ...common, entry: { testing: 'src/testing/index.ts' }, format: ['esm'], external: ['vitest', /^@keyward\/core(\/.*)?$/] },
 ]);

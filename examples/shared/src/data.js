@@ -1,7 +1,7 @@
 // The example's own data: seeded registries and an in-memory runs repository, plus the request
 // validation and error bodies every framework sends the same way.
 import { randomUUID } from 'node:crypto';
-import { createOrganizationGuard } from '@keyward/core';
+import { createOrganizationGuard } from '@keyward/core/adapter';
 
 /**
  * @typedef {object} Registry

@@ -1,7 +1,8 @@
 // The request log of the reference apps: method, path, status, duration and who called. Never a
 // header value, a query string, a key or a token, even when a client puts one in the URL.
-import { looksLikeJwt } from '@keyward/core';
 
+/** Three base64url segments: a JWT. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 const MAX_PATH = 200;
 const LONG_TOKEN = /[A-Za-z0-9+/=_.~-]{64,}/;
 
@@ -35,7 +36,7 @@ function mayCarrySecret(segment, prefixes) {
   }
   return [segment, decoded].some((s) => {
     const lower = s.toLowerCase();
-    return prefixes.some((p) => lower.includes(p)) || LONG_TOKEN.test(s) || looksLikeJwt(s);
+    return prefixes.some((p) => lower.includes(p)) || LONG_TOKEN.test(s) || JWT_SHAPE.test(s);
   });
 }
 

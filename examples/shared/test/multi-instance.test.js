@@ -3,7 +3,7 @@
 // (the store's invalidation channel, not the 30 s cache TTL).
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from '@keyward/core/testing';
+import { waitFor } from './wait-for.js';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createClient } from '../src/testing/http.js';

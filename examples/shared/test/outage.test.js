@@ -3,7 +3,8 @@
 // reached through a TCP proxy that the test stops and starts, so the real one is never touched.
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTcpProxy, waitFor } from '@keyward/core/testing';
+import { createTcpProxy } from '@keyward/core/testing';
+import { waitFor } from './wait-for.js';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createClient } from '../src/testing/http.js';

@@ -103,6 +103,39 @@ export type InvalidTokenReason =
 export type FailureOf<C extends FailureCode> = Extract<AuthFailure, { code: C }>;
 
 /**
+ * The one base class of every error keyward throws: configuration errors, key-manager errors and
+ * the stores' errors all extend it, and each narrows `code` to its own closed union, so one
+ * `instanceof KeywardError` check and one `switch (error.code)` cover them all. Messages never
+ * contain key material.
+ *
+ * @example
+ * ```ts
+ * try { await keyward.keys.revoke(id, { ownerId }) }
+ * catch (e) {
+ *   if (!(e instanceof KeywardError)) throw e;
+ *   console.warn(e.code, e.message); // e.g. "not_found", "API key not found."
+ * }
+ * ```
+ */
+export class KeywardError<Code extends string = string> extends Error {
+  /** Stable, machine-readable reason; each subclass documents its closed set. */
+  readonly code: Code;
+  constructor(code: Code, message: string, options?: { readonly cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KeywardError';
+    this.code = code;
+  }
+}
+
+/**
+ * Codes of {@link KeywardConfigError}.
+ *
+ * - `invalid_option`: an option has the wrong type, shape or range (the message names it and says what is accepted).
+ * - `unknown_option`: an option object names something that is not an option (the message gives its full path and, when one is close, the option meant).
+ */
+export type ConfigErrorCode = 'invalid_option' | 'unknown_option';
+
+/**
  * Thrown at construction time when options are wrong. Never thrown while serving requests.
  *
  * @example
@@ -111,10 +144,9 @@ export type FailureOf<C extends FailureCode> = Extract<AuthFailure, { code: C }>
  * catch (e) { if (e instanceof KeywardConfigError) console.error(e.message) }
  * ```
  */
-export class KeywardConfigError extends TypeError {
-  readonly code = 'invalid_configuration' as const;
-  constructor(message: string) {
-    super(message);
+export class KeywardConfigError extends KeywardError<ConfigErrorCode> {
+  constructor(message: string, code: ConfigErrorCode = 'invalid_option') {
+    super(code, message);
     this.name = 'KeywardConfigError';
   }
 }
@@ -151,19 +183,12 @@ export type KeyManagerErrorCode =
  * }
  * ```
  */
-export class KeyManagerError extends Error {
-  readonly code: KeyManagerErrorCode;
+export class KeyManagerError extends KeywardError<KeyManagerErrorCode> {
   /** The offending field, when one is to blame. */
   readonly field: string | undefined;
-  constructor(code: KeyManagerErrorCode, message: string, options?: { field?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: KeyManagerErrorCode, message: string, options?: { readonly field?: string; readonly cause?: unknown }) {
+    super(code, message, options);
     this.name = 'KeyManagerError';
-    this.code = code;
     this.field = options?.field;
   }
-}
-
-/** True when `value` is a {@link KeyManagerError} (works across duplicated module copies). */
-export function isKeyManagerError(value: unknown): value is KeyManagerError {
-  return value instanceof KeyManagerError || (value instanceof Error && value.name === 'KeyManagerError' && 'code' in value);
 }

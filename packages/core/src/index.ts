@@ -1,5 +1,8 @@
 /**
- * keyward core: API-key authentication for any Node.js framework.
+ * keyward core, for applications: configure keyward once, authenticate requests, mint and manage
+ * keys. Framework adapters (`@keyward/express`, `@keyward/fastify`, `@keyward/koa`) and stores
+ * (`@keyward/postgres`, `@keyward/redis`) build on it; their authors use `@keyward/core/adapter`
+ * and `@keyward/core/store`.
  *
  * @example
  * ```ts
@@ -13,33 +16,28 @@
  */
 export { createKeyward } from './keyward.js';
 export type { Keyward, KeywardOptions } from './keyward.js';
+export { MemoryKeyStore } from './store/memory-store.js';
+export { KeyManagerError, KeywardConfigError, KeywardError } from './errors.js';
+export type {
+  AuthFailure,
+  ConfigErrorCode,
+  CredentialSource,
+  FailureCode,
+  FailureOf,
+  InvalidKeyReason,
+  InvalidTokenReason,
+  KeyManagerErrorCode,
+  MalformedReason,
+} from './errors.js';
 export type { AuthResult, OptionalAuthResult } from './verify/pipeline.js';
 export type { Principal } from './verify/principal.js';
-export { MemoryKeyStore } from './store/memory-store.js';
-export { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './store/invalidation.js';
-export type { InvalidationSubscriber } from './store/invalidation.js';
-export type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from './store/key-store.js';
-export { KeyManager } from './keys/key-manager.js';
-export type { ApiKeyInfo, CreatedKey, CreateKeyInput, KeyManagerOptions, OwnerScope } from './keys/key-manager.js';
-export { extractCredential } from './verify/credentials.js';
-export type { Credential, ExtractOptions, ExtractResult, HeaderInput } from './verify/credentials.js';
-export { computeChecksum, generateKey, keyStart, normalizePrefixes, parseKey } from './keys/key-format.js';
-export type { KeyPrefix, ParsedKey, ParseKeyResult } from './keys/key-format.js';
-export { createKeyHasher } from './keys/hashing.js';
-export type { KeyHasher, KeyHashFunction, Pepper, PepperOption } from './keys/hashing.js';
-export { checkOrganization, compileScopes, isValidGrant, isValidScope, scopeGranted } from './verify/scopes.js';
-export type { ScopeMode, ScopeRequirement } from './verify/scopes.js';
-export { createFailureResponder, managementErrorResponse, statusOf } from './http/responses.js';
-export type { FailureBody, FailureResponder, FailureResponse, ManagementErrorBody, ResponseOptions } from './http/responses.js';
-export { createJwtVerifier, looksLikeJwt } from './verify/jwt.js';
-export type { JwtResult, JwtVerifier, JwtVerifierOptions } from './verify/jwt.js';
+export type { HeaderInput } from './verify/credentials.js';
 export type { CacheOptions } from './verify/cache.js';
 export type { UsageOptions } from './verify/usage.js';
-export type { Runtime } from './runtime.js';
-export { createManagementApi } from './management/management.js';
-export type { ManagementApi, ManagementOptions, ManagementRequest, ManagementResponse } from './management/management.js';
-export { assertKeyward, createOrganizationGuard, createScopeGuard } from './http/guards.js';
-export { checkAdapterOptions } from './options.js';
-export type { OrganizationGuard, ScopeGuard, ScopeGuardArguments } from './http/guards.js';
-export { KeyManagerError, KeywardConfigError, isKeyManagerError } from './errors.js';
-export type { AuthFailure, FailureCode, FailureOf, KeyManagerErrorCode } from './errors.js';
+export type { JwtVerifierOptions } from './verify/jwt.js';
+export type { ScopeMode } from './verify/scopes.js';
+export type { KeyPrefix } from './keys/key-format.js';
+export type { Pepper, PepperOption } from './keys/hashing.js';
+export type { KeyManager, KeyManagerOptions, CreatedKey, OwnerScope } from './keys/key-manager.js';
+export type { ApiKeyInfo, CreateKeyInput } from './keys/key-input.js';
+export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';

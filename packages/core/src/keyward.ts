@@ -22,7 +22,7 @@ import type { KeyStore } from './store/key-store.js';
 import { keepSubscribed } from './store/subscription.js';
 import type { UsageOptions } from './verify/usage.js';
 import { UsageRecorder } from './verify/usage.js';
-import { checkOptions } from './options.js';
+import { checkKeywardOptions } from './keyward-options.js';
 
 /** Options of {@link createKeyward}. Checked once; unknown options are an error naming them. */
 export interface KeywardOptions {
@@ -89,7 +89,6 @@ export interface Keyward {
   close(): Promise<void>;
 }
 
-const KNOWN = ['store', 'prefixes', 'pepper', 'jwt', 'acceptJwt', 'cache', 'usage', 'keys', 'responses', 'storeTimeoutMs', 'retryAfterSeconds', 'maxCredentialLength', 'logger', 'production', 'now', 'random'] as const;
 
 /**
  * Configure keyward once per application.
@@ -103,7 +102,7 @@ const KNOWN = ['store', 'prefixes', 'pepper', 'jwt', 'acceptJwt', 'cache', 'usag
  * ```
  */
 export function createKeyward(options: KeywardOptions): Keyward {
-  const o = checkOptions(options, KNOWN);
+  const o = checkKeywardOptions(options);
   const runtime: Runtime = { now: o.now ?? defaultRuntime.now, random: o.random ?? defaultRuntime.random };
   const logger = o.logger === false ? null : (o.logger ?? console);
   const warn = (message: string) => logger?.warn(message);

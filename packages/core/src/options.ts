@@ -1,82 +1,97 @@
 import { KeywardConfigError } from './errors.js';
-import { isValidGrant } from './verify/scopes.js';
 
 /**
- * Check an option object once: an object (or undefined) naming only `known` options. Throws
- * {@link KeywardConfigError} naming the unknown ones (as `path` + name), prefixed by `where`. The
- * one unknown-option check of core: `createKeyward` (and its `cache`/`usage`/`keys`/`jwt` groups),
- * `requireScopes`, the management API and every adapter use it.
+ * The allow-list of an option interface, typed against the interface itself: every option of `T`
+ * must be listed (an option added to the interface but not here fails to compile) and nothing
+ * else may be (an excess name fails too).
  *
  * @example
  * ```ts
- * const { optional = false } = checkAdapterOptions('apiKeyAuth', options, ['optional']);
+ * const NAMES: OptionNames<ApiKeyAuthOptions> = { optional: true };
  * ```
  */
-export function checkAdapterOptions<T extends object>(where: string, options: T | undefined, known: readonly string[], path = ''): Partial<T> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new KeywardConfigError(`${where}: options must be an object`);
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw new KeywardConfigError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(path + k)).join(', ')}`);
-  }
-  return options;
-}
+export type OptionNames<T> = { readonly [K in keyof Required<T>]: true };
 
 /**
- * Check the top-level option object once: it must be an object, carry `store` and `prefixes`,
- * and name no unknown option (the error lists them). Numeric options are range-checked.
+ * Check an option object once: `undefined` (no options) or a plain object naming only the options
+ * of `names`. An unknown name is a {@link KeywardConfigError} (`unknown_option`) that gives its full
+ * path (`createKeyward: unknown option "responses.problemDetail"`) and, when one is close, the
+ * option meant (`did you mean "responses.problemDetails"?`). The one unknown-option check of keyward:
+ * `createKeyward` and each of its groups, the guards, the management API, every adapter and store.
+ *
+ * @example
+ * ```ts
+ * const { optional = false } = checkOptions('apiKeyAuth', options, { optional: true });
+ * ```
  */
-export function checkOptions<T extends object>(options: T, known: readonly string[]): T {
-  if (typeof options !== 'object' || options === null) throw new KeywardConfigError('createKeyward(options): options must be an object');
-  checkAdapterOptions('createKeyward', options, known);
-  const o = options as Record<string, unknown>;
-  const store = o.store as Record<string, unknown> | undefined;
-  const required = ['findByHash', 'getById', 'insert', 'listByOwner', 'update', 'rotate', 'touchLastUsed'];
-  if (typeof store !== 'object' || store === null) throw new KeywardConfigError('createKeyward: "store" is required (a KeyStore such as new MemoryKeyStore())');
-  const missing = required.filter((m) => typeof store[m] !== 'function');
-  if (missing.length > 0) throw new KeywardConfigError(`createKeyward: "store" is not a KeyStore (missing ${missing.join(', ')})`);
-  validateRange(o.storeTimeoutMs, 'storeTimeoutMs', 0, 60_000);
-  validateRange(o.retryAfterSeconds, 'retryAfterSeconds', 1, 86_400);
-  validateRange(o.maxCredentialLength, 'maxCredentialLength', 64, 16_384);
-  for (const [group, fields] of [
-    ['cache', { max: [1, 10_000_000], negativeMax: [1, 10_000_000], ttlMs: [0, 86_400_000], negativeTtlMs: [0, 3_600_000], staleIfErrorMs: [0, 86_400_000] }],
-    ['usage', { flushIntervalMs: [0, 86_400_000], maxBatch: [1, 100_000] }],
-    ['keys', { maxGracePeriodSeconds: [0, 365 * 86_400] }],
-  ] as const) {
-    const value = o[group];
-    if (value === undefined || value === false) continue;
-    if (typeof value !== 'object' || value === null) throw new KeywardConfigError(`createKeyward: "${group}" must be an object${group === 'keys' ? '' : ' or false'}`);
-    const ranges = fields as Record<string, readonly [number, number]>;
-    const allowed = group === 'keys' ? [...Object.keys(ranges), 'allowedScopes', 'defaultScopes'] : Object.keys(ranges);
-    checkAdapterOptions('createKeyward', value, allowed, `${group}.`);
-    for (const [name, [min, max]] of Object.entries(ranges)) validateRange((value as Record<string, unknown>)[name], `${group}.${name}`, min, max);
+export function checkOptions<T extends object>(where: string, options: T | undefined, names: OptionNames<T>, path = ''): Partial<T> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new KeywardConfigError(`${where}: ${path === '' ? 'options' : `"${path.slice(0, -1)}"`} must be an object`);
   }
-  checkScopeLists(o.keys as { allowedScopes?: unknown; defaultScopes?: unknown } | undefined);
-  for (const fn of ['now', 'random'] as const) {
-    if (o[fn] !== undefined && typeof o[fn] !== 'function') throw new KeywardConfigError(`createKeyward: "${fn}" must be a function`);
+  const known = Object.keys(names);
+  const unknown = Object.keys(options).filter((name) => !Object.hasOwn(names, name));
+  if (unknown.length > 0) {
+    const described = unknown.map((name) => {
+      const near = closest(name, known);
+      return `"${path}${name}"${near === null ? '' : ` (did you mean "${path}${near}"?)`}`;
+    });
+    const accepted = known.length === 0 ? '' : `; accepted: ${known.map((name) => `"${path}${name}"`).join(', ')}`;
+    throw new KeywardConfigError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${described.join(', ')}${accepted}`, 'unknown_option');
   }
   return options;
 }
 
-/** `keys.allowedScopes` / `keys.defaultScopes`: valid grants, and defaults within the allow-list. */
-function checkScopeLists(keys: { allowedScopes?: unknown; defaultScopes?: unknown } | undefined): void {
-  const allowed = keys?.allowedScopes;
-  for (const [name, list] of [['allowedScopes', allowed], ['defaultScopes', keys?.defaultScopes]] as const) {
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new KeywardConfigError(`keys.${name} must be an array of scopes`);
-    for (const s of list) {
-      if (!isValidGrant(s)) throw new KeywardConfigError(`keys.${name}: ${JSON.stringify(s)} is not a valid scope`);
-      if (name === 'defaultScopes' && Array.isArray(allowed) && !allowed.includes(s)) {
-        throw new KeywardConfigError(`keys.defaultScopes: ${JSON.stringify(s)} is not in keys.allowedScopes`);
-      }
-    }
+/** The known name closest to `name` (same up to case, a truncation of it, or at most 2 edits away), or `null`. */
+function closest(name: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const [a, b] = [name.toLowerCase(), candidate.toLowerCase()];
+    const d = a === b ? 0 : a.length >= 4 && (b.startsWith(a) || a.startsWith(b)) ? 1 : editDistance(name, candidate, bestDistance);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
+  return best;
+}
+
+/** Levenshtein distance of `a` and `b`, or `limit` once it is clearly at least that. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return Math.min(previous[b.length]!, limit);
 }
 
 /** Throw a {@link KeywardConfigError} quoting `name` unless `value` is undefined or a number in [min, max]. */
-export function validateRange(value: unknown, name: string, min: number, max: number): void {
+export function checkRange(where: string, value: unknown, name: string, min: number, max: number, integer = false): void {
   if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new KeywardConfigError(`createKeyward: "${name}" must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new KeywardConfigError(`${where}: "${name}" must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Throw unless `value` is undefined or a boolean. */
+export function checkBoolean(where: string, value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new KeywardConfigError(`${where}: "${name}" must be true or false, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Throw unless `value` is undefined or a function. */
+export function checkFunction(where: string, value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') throw new KeywardConfigError(`${where}: "${name}" must be a function`);
+}
+
+/** Throw unless `value` is undefined, `false`, or an object with a `warn(message)` method. */
+export function checkLogger(where: string, value: unknown, name = 'logger'): void {
+  if (value === undefined || value === false) return;
+  if (typeof (value as { warn?: unknown } | null)?.warn !== 'function') {
+    throw new KeywardConfigError(`${where}: "${name}" must be an object with a warn(message) method (such as console), or false`);
   }
 }

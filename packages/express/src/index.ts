@@ -14,8 +14,8 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
-import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core';
+import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core/adapter';
+import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
 
 declare global {
   // Express's own augmentation point (as @types/express-serve-static-core documents it).
@@ -77,7 +77,7 @@ function guard(name: string, check: (req: Request) => AuthFailure | null): Reque
  */
 export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): RequestHandler {
   assertKeyward('apiKeyAuth', keyward);
-  const optional = checkAdapterOptions('apiKeyAuth', options, ['optional']).optional === true;
+  const optional = checkOptions('apiKeyAuth', options, { optional: true }).optional === true;
   return (req: Request, res: Response, next: NextFunction) => {
     const pending = optional ? keyward.authenticate(req.headers, { optional: true }) : keyward.authenticate(req.headers);
     pending.then((result) => {

@@ -1,9 +1,11 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import express from 'express';
 import express4 from 'express4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardConfigError, MemoryKeyStore, createKeyward } from '@keyward/core';
-import { listenOnLoopback, signTestJwt } from '@keyward/core/testing';
+import { signTestJwt } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 const SECRET = 'express-adapter-secret-0123456789-0123456789';
@@ -13,9 +15,13 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(() => Promise.all(closers.splice(0).map((close) => close())));
 
 async function listen(app: express.Express): Promise<string> {
-  const { url, close } = await listenOnLoopback(createServer(app));
-  closers.push(close);
-  return url;
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  closers.push(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('@keyward/express specifics', () => {

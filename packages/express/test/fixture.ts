@@ -3,11 +3,10 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import type { Keyward } from '@keyward/core';
 import type { HttpScenarioFixture } from '@keyward/core/testing';
-import { listenOnLoopback } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 /** The scenario suite's routes (see `HttpScenarioFixture`) on an Express app from `createApp`. */
-export function expressFixture(createApp: typeof express, setup?: (app: express.Express) => void): HttpScenarioFixture<Keyward> {
+export function expressFixture(createApp: typeof express, setup?: (app: express.Express) => void): HttpScenarioFixture {
   return {
     async start(keyward: Keyward) {
       const app = createApp();
@@ -26,7 +25,7 @@ export function expressFixture(createApp: typeof express, setup?: (app: express.
       app.get('/scopes/any', auth, requireScopes(['triage:read', 'triage:write'], { mode: 'any' }), ok);
       app.get('/orgs/:org', auth, requireOrganization((req) => req.params.org as string | undefined), ok);
       app.get('/acme', auth, requireOrganization('acme'), ok);
-      return listenOnLoopback(createServer(app));
+      return createServer(app); // the suite listens on loopback and closes it
     },
   };
 }

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
-import type { AuthFailure, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core';
+import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core/adapter';
+import type { AuthFailure, OptionNames, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
@@ -22,7 +22,10 @@ import type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig,
 export type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
 
 // Fastify's own register options, which reach the plugin with ours.
-const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+// Fastify hands its own registration options to the plugin function along with ours.
+const REGISTER_OPTIONS = { prefix: true, logLevel: true, logSerializers: true } as const;
+const PLUGIN_OPTIONS: OptionNames<KeywardPluginOptions> = { keyward: true, optional: true };
+const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, bodyLimitBytes: true, prefix: true };
 
 type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string };
 const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
@@ -40,7 +43,7 @@ function routeGuard(config: KeywardRouteConfig, url: string): ScopeGuard | null 
 }
 
 const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) => {
-  const { keyward, optional = false } = checkAdapterOptions('@keyward/fastify', options, ['keyward', 'optional', ...REGISTER_OPTIONS]);
+  const { keyward, optional = false } = checkOptions('@keyward/fastify', options, { ...PLUGIN_OPTIONS, ...REGISTER_OPTIONS });
   assertKeyward('@keyward/fastify', keyward);
   const fail = (reply: FastifyReply, failure: AuthFailure | null) => (failure === null ? undefined : send(reply, keyward.respond(failure)));
 
@@ -103,7 +106,7 @@ export default keywardPlugin;
  * ```
  */
 export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = async (app, options) => {
-  const { keyward, bodyLimitBytes } = checkAdapterOptions('apiKeyManagement', options, ['keyward', 'bodyLimitBytes', ...REGISTER_OPTIONS]);
+  const { keyward, bodyLimitBytes } = checkOptions('apiKeyManagement', options, { ...MANAGEMENT_OPTIONS, ...REGISTER_OPTIONS });
   assertKeyward('apiKeyManagement', keyward);
   const api = createManagementApi(keyward, bodyLimitBytes === undefined ? {} : { bodyLimitBytes });
   const principals = new WeakMap<FastifyRequest, Principal>();

@@ -1,4 +1,4 @@
-import type { Keyward, ManagementOptions, Principal, ScopeMode } from '@keyward/core';
+import type { Keyward, ManagementOptions, Principal, ScopeMode } from '@keyward/core/adapter';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 
 /** Per-route settings, given as route `config`. */

@@ -22,7 +22,7 @@ export async function buildApp(keyward: Keyward): Promise<FastifyInstance> {
 }
 
 /** The scenario suite's routes (see `HttpScenarioFixture`) on Fastify 5. */
-export const fastifyFixture: HttpScenarioFixture<Keyward> = {
+export const fastifyFixture: HttpScenarioFixture = {
   async start(keyward) {
     const app = await buildApp(keyward);
     const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -14,8 +14,8 @@
  * @module
  */
 import type { Context, Middleware, Next } from 'koa';
-import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
-import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core';
+import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core/adapter';
+import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
 
 /** What keyward puts in `ctx.state`; use it to type an app: `new Koa<KeywardState>()`. */
 export interface KeywardState {
@@ -79,7 +79,7 @@ function guard(name: string, check: (ctx: Context) => AuthFailure | null): Middl
  */
 export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Middleware {
   assertKeyward('apiKeyAuth', keyward);
-  const optional = checkAdapterOptions('apiKeyAuth', options, ['optional']).optional === true;
+  const optional = checkOptions('apiKeyAuth', options, { optional: true }).optional === true;
   return async (ctx: Context, next: Next) => {
     const result = optional ? await keyward.authenticate(ctx.headers, { optional: true }) : await keyward.authenticate(ctx.headers);
     if (!result.ok) return send(ctx, keyward.respond(result.failure));
@@ -132,7 +132,7 @@ export function requireOrganization(orgId: OrganizationSource): Middleware {
  */
 export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOptions): Middleware {
   assertKeyward('apiKeyManagement', keyward);
-  const { prefix: rawPrefix = '', ...rest } = checkAdapterOptions('apiKeyManagement', options, ['prefix', 'bodyLimitBytes']);
+  const { prefix: rawPrefix = '', ...rest } = checkOptions('apiKeyManagement', options, { prefix: true, bodyLimitBytes: true });
   if (typeof rawPrefix !== 'string' || (rawPrefix !== '' && !rawPrefix.startsWith('/'))) {
     throw new KeywardConfigError('apiKeyManagement: "prefix" must be a path starting with "/"');
   }

@@ -1,10 +1,12 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { text } from 'node:stream/consumers';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardConfigError, MemoryKeyStore, createKeyward } from '@keyward/core';
-import { listenOnLoopback, signTestJwt } from '@keyward/core/testing';
+import { signTestJwt } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 const SECRET = 'koa-adapter-secret-0123456789-0123456789';
@@ -14,9 +16,13 @@ afterEach(() => Promise.all(closers.splice(0).map((close) => close())));
 
 async function listen(app: Koa): Promise<string> {
   app.silent = true;
-  const { url, close } = await listenOnLoopback(createServer(app.callback()));
-  closers.push(close);
-  return url;
+  const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  closers.push(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('@keyward/koa specifics', () => {

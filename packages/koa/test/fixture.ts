@@ -3,7 +3,6 @@ import type Koa from 'koa';
 import type { Context, Middleware, Next } from 'koa';
 import type { Keyward } from '@keyward/core';
 import type { HttpScenarioFixture } from '@keyward/core/testing';
-import { listenOnLoopback } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 /** Runs `chain` like Koa does (a stand-in for a router in these tests). */
@@ -13,7 +12,7 @@ const chain = (middleware: Middleware[]) => (ctx: Context, next: Next) => {
 };
 
 /** The scenario suite's routes (see `HttpScenarioFixture`) on a Koa app built with `KoaClass`. */
-export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture<Keyward> {
+export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture {
   return {
     async start(keyward: Keyward) {
       const app = new KoaClass();
@@ -37,7 +36,7 @@ export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture<Keyward> {
         const route = routes[ctx.path.replace(/^\/orgs\/[^/]+$/, '/orgs/:org')];
         return ctx.method === 'GET' && route !== undefined ? chain(route)(ctx, next) : next();
       });
-      return listenOnLoopback(createServer(app.callback()));
+      return createServer(app.callback()); // the suite listens on loopback and closes it
     },
   };
 }

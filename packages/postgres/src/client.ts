@@ -1,4 +1,4 @@
-import { KeywardConfigError } from '@keyward/core';
+import { KeywardConfigError } from '@keyward/core/store';
 
 /** What the store needs of a query result: the rows. Both `pg` and PGlite results have them. */
 export interface QueryResultLike {

@@ -1,3 +1,5 @@
+import { KeywardError } from '@keyward/core/store';
+
 /** SQLSTATE of a unique violation. */
 export const UNIQUE_VIOLATION = '23505';
 
@@ -7,25 +9,26 @@ export const UNIQUE_VIOLATION = '23505';
  *
  * The message names the store operation and the error code only: driver messages and details
  * are left out because a server error can quote the statement's parameters, and those include
- * key hashes. `code` is the SQLSTATE (`'57P01'`) or the Node error code (`'ECONNREFUSED'`).
+ * key hashes. `code` is `'store_error'` (as for every keyward store); `driverCode` is the SQLSTATE
+ * (`'57P01'`) or the Node error code (`'ECONNREFUSED'`).
  *
  * @example
  * ```ts
  * import { PostgresStoreError } from '@keyward/postgres';
- * try { await store.migrate(); } catch (e) { if (e instanceof PostgresStoreError) console.error(e.operation, e.code); }
+ * try { await store.migrate(); } catch (e) { if (e instanceof PostgresStoreError) console.error(e.operation, e.driverCode); }
  * ```
  */
-export class PostgresStoreError extends Error {
+export class PostgresStoreError extends KeywardError<'store_error'> {
   /** The store method that failed, e.g. `findByHash`. */
   readonly operation: string;
   /** SQLSTATE or Node error code, when the driver gave one. */
-  readonly code: string | undefined;
+  readonly driverCode: string | undefined;
 
-  constructor(operation: string, code: string | undefined, detail: string) {
-    super(`PostgresKeyStore.${operation} failed${code === undefined ? '' : ` (${code})`}: ${detail}`);
+  constructor(operation: string, driverCode: string | undefined, detail: string) {
+    super('store_error', `PostgresKeyStore.${operation} failed${driverCode === undefined ? '' : ` (${driverCode})`}: ${detail}`);
     this.name = 'PostgresStoreError';
     this.operation = operation;
-    this.code = code;
+    this.driverCode = driverCode;
   }
 }
 

@@ -1,5 +1,5 @@
-import type { InvalidationEvent } from '@keyward/core';
-import { InvalidationListeners, decodeInvalidationEvent } from '@keyward/core';
+import type { InvalidationEvent } from '@keyward/core/store';
+import { InvalidationListeners, decodeInvalidationEvent } from '@keyward/core/store';
 import type { OpenListen, StopListening } from './listen.js';
 
 /** Reconnect timing of the LISTEN connection. */

@@ -1,4 +1,5 @@
-import { checkAdapterOptions, KeywardConfigError } from '@keyward/core';
+import { checkOptions, KeywardConfigError } from '@keyward/core/store';
+import type { OptionNames } from '@keyward/core/store';
 import type { PostgresClient } from './client.js';
 
 /**
@@ -24,7 +25,7 @@ export interface PostgresKeyStoreOptions {
   readonly logger?: { warn(message: string): void } | false;
 }
 
-const KNOWN: readonly string[] = ['client', 'table', 'schema', 'reconnectDelayMs', 'maxReconnectDelayMs', 'logger'];
+const KNOWN: OptionNames<PostgresKeyStoreOptions> = { client: true, table: true, schema: true, reconnectDelayMs: true, maxReconnectDelayMs: true, logger: true };
 
 function checkDelay(value: unknown, name: string): void {
   if (value === undefined) return;
@@ -34,11 +35,11 @@ function checkDelay(value: unknown, name: string): void {
 }
 
 /**
- * Validates the options object (shape and unknown names through core's `checkAdapterOptions`, then
+ * Validates the options object (shape and unknown names through core's `checkOptions`, then
  * delays and logger); the client and names are checked where used.
  */
 export function checkStoreOptions(options: PostgresKeyStoreOptions): Partial<PostgresKeyStoreOptions> {
-  const checked = checkAdapterOptions('PostgresKeyStore', options, KNOWN);
+  const checked = checkOptions('PostgresKeyStore', options, KNOWN);
   checkDelay(checked.reconnectDelayMs, 'reconnectDelayMs');
   checkDelay(checked.maxReconnectDelayMs, 'maxReconnectDelayMs');
   const logger = checked.logger as unknown;

@@ -5,8 +5,8 @@ import type {
   InvalidationEvent,
   KeyStore,
   RotateResult,
-} from '@keyward/core';
-import { encodeInvalidationEvent } from '@keyward/core';
+} from '@keyward/core/store';
+import { encodeInvalidationEvent } from '@keyward/core/store';
 import type { Database, PostgresClient, Queryable } from './client.js';
 import { isPGlite, toDatabase } from './client.js';
 import { toStoreError, violatedConstraint } from './errors.js';

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord } from '@keyward/core';
+import type { ApiKeyRecord } from '@keyward/core/store';
 
 /** The columns of a record, in the order of {@link recordValues}. */
 export const COLUMNS = [

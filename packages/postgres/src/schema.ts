@@ -1,4 +1,4 @@
-import { KeywardConfigError } from '@keyward/core';
+import { KeywardConfigError } from '@keyward/core/store';
 
 /**
  * Where the key table lives. Both names are lowercase SQL identifiers; they are always quoted.

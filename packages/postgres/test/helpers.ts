@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { vi } from 'vitest';
 
 /** The PostgreSQL server of the real-database tests. */
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,4 +33,11 @@ export function createPool(config: pg.PoolConfig = {}): pg.Pool {
 /** Drops a schema made by the tests. */
 export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+/** Polls `predicate` until it holds (vitest's `vi.waitFor` with a boolean condition). */
+export function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<void> {
+  return vi.waitFor(async () => {
+    if (!(await predicate())) throw new Error(`condition not met within ${timeoutMs} ms`);
+  }, { timeout: timeoutMs, interval: 10 });
 }

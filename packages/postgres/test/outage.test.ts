@@ -1,6 +1,8 @@
 import { createKeyward } from '@keyward/core';
-import type { InvalidationEvent, Keyward } from '@keyward/core';
-import { createTcpProxy, waitFor } from '@keyward/core/testing';
+import type { Keyward } from '@keyward/core';
+import type { InvalidationEvent } from '@keyward/core/store';
+import { createTcpProxy } from '@keyward/core/testing';
+import { waitFor } from './helpers.js';
 import type { TcpProxy } from '@keyward/core/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

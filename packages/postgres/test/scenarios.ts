@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createKeyward } from '@keyward/core';
-import type { Keyward, KeyStore } from '@keyward/core';
+import type { Keyward } from '@keyward/core';
+import type { KeyStore } from '@keyward/core/store';
 import { createFaultyStore, createTestRecord } from '@keyward/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Queryable } from '../src/client.js';
@@ -142,7 +143,8 @@ export function describeNoKeyMaterial(name: string, target: ScenarioTarget): voi
         expect(error).toBeInstanceOf(PostgresStoreError);
         const storeError = error as PostgresStoreError;
         expect(storeError.operation).toBe('findByHash');
-        expect(storeError.code).toBe('22P02');
+        expect(storeError.code).toBe('store_error');
+        expect(storeError.driverCode).toBe('22P02');
         expect(storeError.message).not.toContain(hash);
         expect(JSON.stringify(storeError)).not.toContain(hash);
         expect(storeError.cause).toBeUndefined();

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord } from '@keyward/core';
+import type { ApiKeyRecord } from '@keyward/core/store';
 import { RedisKeyStoreError } from './errors.js';
 
 /**

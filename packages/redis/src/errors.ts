@@ -1,3 +1,5 @@
+import { KeywardError } from '@keyward/core/store';
+
 /**
  * Why a {@link RedisKeyStore} call failed, without any of its arguments: `ECONNREFUSED` and the like
  * for network errors, the error word of a Redis reply (`READONLY`, `NOSCRIPT`, `CROSSSLOT`, ...),
@@ -28,13 +30,13 @@ function reasonOf(error: unknown): string {
  * catch (e) { if (e instanceof RedisKeyStoreError) console.warn(e.message) } // "RedisKeyStore.getById failed: ECONNREFUSED"
  * ```
  */
-export class RedisKeyStoreError extends Error {
+export class RedisKeyStoreError extends KeywardError<'store_error'> {
   /** The store method that failed, e.g. `findByHash`. */
   readonly operation: string;
   /** A short reason free of arguments, e.g. `ECONNREFUSED`, `READONLY`, `command_timeout`. */
   readonly reason: string;
   constructor(operation: string, reason: string) {
-    super(`RedisKeyStore.${operation} failed: ${reason}`);
+    super('store_error', `RedisKeyStore.${operation} failed: ${reason}`);
     this.name = 'RedisKeyStoreError';
     this.operation = operation;
     this.reason = reason;

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { InvalidationEvent } from '@keyward/core';
-import { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from '@keyward/core';
+import type { InvalidationEvent } from '@keyward/core/store';
+import { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from '@keyward/core/store';
 import { storeError } from './errors.js';
 
 type Connection = Redis | Cluster;

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import { checkAdapterOptions, KeywardConfigError } from '@keyward/core';
+import { checkOptions, KeywardConfigError } from '@keyward/core/store';
+import type { OptionNames } from '@keyward/core/store';
 
 /**
  * Options of {@link RedisKeyStore}. Checked once at construction; unknown options throw.
@@ -40,15 +41,15 @@ export interface ResolvedOptions {
   readonly retainExpiredMs: number;
 }
 
-const KNOWN = ['client', 'subscriber', 'prefix', 'retainExpiredMs'];
+const KNOWN: OptionNames<RedisKeyStoreOptions> = { client: true, subscriber: true, prefix: true, retainExpiredMs: true };
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_RETAIN_MS = 366 * 86_400_000;
 
 /** Validates the options of `new RedisKeyStore(...)` once, throwing a {@link KeywardConfigError} naming the culprit. */
 export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
-  // checkAdapterOptions accepts a missing object (adapter options are optional); the store's are not.
+  // checkOptions accepts a missing object (adapter options are optional); the store's are not.
   if (options === undefined) fail('options must be an object: new RedisKeyStore({ client })');
-  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000 } = checkAdapterOptions('RedisKeyStore', options, KNOWN);
+  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000 } = checkOptions('RedisKeyStore', options, KNOWN);
   if (!looksLikeIoredis(client)) fail('"client" must be an ioredis Redis or Cluster instance');
   if (keyPrefixOf(client) !== '') {
     fail('"client" has an ioredis keyPrefix, which the store\'s Lua scripts cannot see; use the "prefix" option instead');

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from '@keyward/core';
+import type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from '@keyward/core/store';
 import { decodeRecord, encodeRecord, msOf, pairsToObject } from './codec.js';
 import { RedisKeyStoreError, storeError } from './errors.js';
 import { InvalidationChannel } from './invalidation.js';

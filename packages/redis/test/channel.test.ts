@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import type { InvalidationEvent } from '@keyward/core';
-import { waitFor } from '@keyward/core/testing';
+import type { InvalidationEvent } from '@keyward/core/store';
+import { waitFor } from './redis-env.js';
 import { RedisKeyStore } from '@keyward/redis';
 import { createClient, randomPrefix, reachable } from './redis-env.js';
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, Redis } from 'ioredis';
-import { runKeyStoreContract, waitFor } from '@keyward/core/testing';
+import { runKeyStoreContract } from '@keyward/core/testing';
+import { waitFor } from './redis-env.js';
 import { RedisKeyStore } from '@keyward/redis';
 import { createTestKeyward, randomPrefix } from './redis-env.js';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InvalidationEvent, Keyward } from '@keyward/core';
-import { waitFor } from '@keyward/core/testing';
+import type { Keyward } from '@keyward/core';
+import type { InvalidationEvent } from '@keyward/core/store';
+import { waitFor } from './redis-env.js';
 import type { TcpProxy } from '@keyward/core/testing';
 import { RedisKeyStore, RedisKeyStoreError } from '@keyward/redis';
 import { createClientVia, createProxiedStores, createTestKeyward, randomPrefix, reachable } from './redis-env.js';

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
+import { vi } from 'vitest';
 import { createKeyward } from '@keyward/core';
-import type { Keyward, KeywardOptions, KeyStore } from '@keyward/core';
+import type { Keyward, KeywardOptions } from '@keyward/core';
+import type { KeyStore } from '@keyward/core/store';
 import { createTcpProxy } from '@keyward/core/testing';
 import type { TcpProxy } from '@keyward/core/testing';
 import { RedisKeyStore } from '@keyward/redis';
@@ -113,4 +115,11 @@ export async function createProxiedStores(prefix: string): Promise<ProxiedStores
       direct.disconnect();
     },
   };
+}
+
+/** Polls `predicate` until it holds (vitest's `vi.waitFor` with a boolean condition). */
+export function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<void> {
+  return vi.waitFor(async () => {
+    if (!(await predicate())) throw new Error(`condition not met within ${timeoutMs} ms`);
+  }, { timeout: timeoutMs, interval: 10 });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeywardConfigError } from '../errors.js';
 import { assertKeyward, createOrganizationGuard, createScopeGuard } from './guards.js';
-import { checkAdapterOptions } from '../options.js';
+import { checkOptions } from '../options.js';
 import type { Principal } from '../verify/principal.js';
 
 const principal = (scopes: string[], orgId: string | null = 'acme'): Principal => ({
@@ -46,10 +46,11 @@ describe('createOrganizationGuard', () => {
 
 describe('adapter option checks', () => {
   it('names unknown options and wrong instances', () => {
-    expect(checkAdapterOptions('apiKeyAuth', undefined, ['optional'])).toEqual({});
-    expect(checkAdapterOptions('apiKeyAuth', { optional: true }, ['optional'])).toEqual({ optional: true });
-    expect(() => checkAdapterOptions('apiKeyAuth', { optinal: true } as object, ['optional'])).toThrow(/apiKeyAuth: unknown option "optinal"/);
-    expect(() => checkAdapterOptions('apiKeyAuth', 5 as never, ['optional'])).toThrow(KeywardConfigError);
+    const names = { optional: true } as const;
+    expect(checkOptions<{ optional?: boolean }>('apiKeyAuth', undefined, names)).toEqual({});
+    expect(checkOptions<{ optional?: boolean }>('apiKeyAuth', { optional: true }, names)).toEqual({ optional: true });
+    expect(() => checkOptions('apiKeyAuth', { optinal: true } as { optional?: boolean }, names)).toThrow(/apiKeyAuth: unknown option "optinal" \(did you mean "optional"\?\)/);
+    expect(() => checkOptions('apiKeyAuth', 5 as unknown as { optional?: boolean }, names)).toThrow(KeywardConfigError);
     expect(() => assertKeyward('apiKeyAuth', {})).toThrow(/keyward instance/);
   });
 });

@@ -1,7 +1,7 @@
 import type { AuthFailure } from '../errors.js';
 import type { Keyward } from '../keyward.js';
 import { KeywardConfigError } from '../errors.js';
-import { checkAdapterOptions } from '../options.js';
+import { checkOptions } from '../options.js';
 import type { Principal } from '../verify/principal.js';
 import type { ScopeMode, ScopeRequirement } from '../verify/scopes.js';
 import { checkOrganization, compileScopes } from '../verify/scopes.js';
@@ -40,7 +40,7 @@ export function createScopeGuard(...args: ScopeGuardArguments): ScopeGuard {
   let requirement: ScopeRequirement;
   if (Array.isArray(first)) {
     if (args.length > 2) throw new KeywardConfigError('requireScopes(scopes, options): expected one list of scopes and an options object such as { mode: "any" }');
-    const options = checkAdapterOptions('requireScopes', second as { readonly mode?: ScopeMode } | undefined, ['mode']);
+    const options = checkOptions('requireScopes', second as { readonly mode?: ScopeMode } | undefined, { mode: true });
     requirement = compileScopes(first as readonly string[], options.mode === undefined ? {} : { mode: options.mode });
   } else {
     requirement = compileScopes(args as string[]);

@@ -1,5 +1,5 @@
-import type { AuthFailure, FailureCode, KeyManagerError, KeyManagerErrorCode } from '../errors.js';
-import { KeywardConfigError, isKeyManagerError } from '../errors.js';
+import type { AuthFailure, FailureCode, KeyManagerErrorCode } from '../errors.js';
+import { KeyManagerError, KeywardConfigError } from '../errors.js';
 
 /** The body fields keyward always sends (SPEC §5). Hooks may add fields but never drop these. */
 export interface FailureBody {
@@ -224,7 +224,7 @@ export interface ManagementErrorBody {
  * ```
  */
 export function managementErrorResponse(error: unknown, options: { readonly realm?: string | undefined; readonly retryAfterSeconds?: number } = {}) {
-  const known = error === 'invalid_json' || error === 'body_too_large' ? error : isKeyManagerError(error) ? error.code : null;
+  const known = error === 'invalid_json' || error === 'body_too_large' ? error : error instanceof KeyManagerError ? error.code : null;
   const status = known === null ? 500 : MANAGEMENT_STATUS[known];
   const message =
     known === null
@@ -235,7 +235,7 @@ export function managementErrorResponse(error: unknown, options: { readonly real
           ? 'The request body is too large.'
           : (error as KeyManagerError).message;
   const body: ManagementErrorBody = { status, error: PHRASE[status]!, code: known ?? 'internal_error', message };
-  const field = isKeyManagerError(error) ? error.field : undefined;
+  const field = error instanceof KeyManagerError ? error.field : undefined;
   const full: ManagementErrorBody = field === undefined ? body : { ...body, field };
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (status === 401) headers['www-authenticate'] = `Bearer realm=${quote(options.realm ?? 'keyward')}, error="invalid_token"`;

@@ -1,6 +1,6 @@
 import type { HeaderInput } from '../verify/credentials.js';
 import { KeyManagerError, KeywardConfigError } from '../errors.js';
-import { checkAdapterOptions } from '../options.js';
+import { checkOptions } from '../options.js';
 import type { ApiKeyInfo } from '../keys/key-input.js';
 import type { Keyward } from '../keyward.js';
 import type { Principal } from '../verify/principal.js';
@@ -120,7 +120,7 @@ async function readJsonObject(body: unknown, limit: number): Promise<Record<stri
  * ```
  */
 export function createManagementApi(keyward: Keyward, options?: ManagementOptions): ManagementApi {
-  const { bodyLimitBytes = 65_536 } = checkAdapterOptions('apiKeyManagement', options, ['bodyLimitBytes']);
+  const { bodyLimitBytes = 65_536 } = checkOptions('apiKeyManagement', options, { bodyLimitBytes: true });
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 2 || bodyLimitBytes > 16_777_216) {
     throw new KeywardConfigError('apiKeyManagement: "bodyLimitBytes" must be a whole number from 2 to 16777216');
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { TestContext } from 'vitest';
-import type { ApiKeyRecord, KeyStore } from '../store/key-store.js';
+import type { ApiKeyRecord, KeyStore } from '@keyward/core/store';
 
 const FIELDS = [
   'createdAt', 'expiresAt', 'hash', 'id', 'lastUsedAt', 'metadata', 'nickname', 'orgId',

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import type { InvalidationEvent, KeyStore } from '../store/key-store.js';
+import type { InvalidationEvent, KeyStore } from '@keyward/core/store';
 import { randomKeyId, waitFor } from './contract-helpers.js';
 import type { ContractContext } from './contract-helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyStore } from '../store/memory-store.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore } from '../store/key-store.js';
-import { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE, runKeyStoreContract } from './index.js';
+import { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE } from './fault-store.js';
+import { runKeyStoreContract } from './store-contract.js';
 
 runKeyStoreContract('FaultyStore(MemoryKeyStore) with no fault', () => ({ store: createFaultyStore(new MemoryKeyStore()) }));
 

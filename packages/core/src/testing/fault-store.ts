@@ -1,4 +1,4 @@
-import type { KeyStore } from '../store/key-store.js';
+import type { KeyStore } from '@keyward/core/store';
 
 /** The data methods of a {@link KeyStore} that {@link createFaultyStore} counts. */
 export type CountedStoreMethod = 'findByHash' | 'getById' | 'insert' | 'listByOwner' | 'update' | 'rotate' | 'touchLastUsed';

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateKey } from '../keys/key-format.js';
+import { MemoryKeyStore, createKeyward } from '@keyward/core';
 import type { ScenarioContext } from './http-scenarios-helpers.js';
 import { expectFailure } from './http-scenarios-helpers.js';
 
@@ -42,7 +41,10 @@ export function credentialScenarios(ctx: ScenarioContext): void {
 
     it('answers invalid_api_key for a mistyped, unknown-prefix or unknown key, and for a JWT when JWTs are not accepted', async () => {
       const { key } = await ctx.mint();
-      const unknown = generateKey('eck_live_', (n) => new Uint8Array(randomBytes(n)));
+      // A well-formed key with a valid checksum that the suite's store has never seen: minted by another instance.
+      const elsewhere = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], logger: false, usage: false });
+      const unknown = (await elsewhere.keys.create({ ownerId: 'nobody', nickname: 'elsewhere' })).key;
+      await elsewhere.close();
       for (const value of [mistype(key), key.replace('eck_live_', 'xyz_live_'), unknown, 'eck_live_short', await ctx.token('alice', 'acme')]) {
         expectFailure(await ctx.request('GET', '/protected', { 'x-api-key': value }), 401, 'invalid_api_key');
       }

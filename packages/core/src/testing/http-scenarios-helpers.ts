@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
-import type { Keyward } from '../keyward.js';
+import type { Keyward } from '@keyward/core';
 import type { FaultyStore } from './fault-store.js';
 
 /** A response as the scenarios read it: the body parsed as JSON when it is JSON. */

@@ -1,13 +1,14 @@
+import { Server } from 'node:http';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Keyward } from '../keyward.js';
-import { createKeyward } from '../keyward.js';
-import { MemoryKeyStore } from '../store/memory-store.js';
+import type { Keyward } from '@keyward/core';
+import { MemoryKeyStore, createKeyward } from '@keyward/core';
 import { createFaultyStore } from './fault-store.js';
 import type { FaultyStore } from './fault-store.js';
 import type { ScenarioContext } from './http-scenarios-helpers.js';
 import { signTestJwt } from './http-scenarios-helpers.js';
 import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
 import { managementScenarios } from './http-scenarios-management.js';
+import { listenOnLoopback } from './listen.js';
 
 /** A running server of an {@link HttpScenarioFixture}. */
 export interface HttpScenarioServer {
@@ -18,9 +19,11 @@ export interface HttpScenarioServer {
 }
 
 /**
- * How the suite gets a server. `start(keyward)` builds an app on the adapter under test and
- * listens on `127.0.0.1`, port 0, with exactly these routes (each successful handler answers
- * 200 with the JSON `{ "auth": <the principal the adapter attached, or null> }`):
+ * How the suite gets a server. `start(keyward)` builds an app on the adapter under test with
+ * exactly these routes (each successful handler answers 200 with the JSON
+ * `{ "auth": <the principal the adapter attached, or null> }`), and returns either a `node:http`
+ * server that is not listening yet (the suite listens on 127.0.0.1 and closes it), or a server it
+ * started itself as `{ url, close }`:
  *
  * | route | auth |
  * |---|---|
@@ -35,12 +38,9 @@ export interface HttpScenarioServer {
  * | `/auth/api-keys` | the management routes (JWT only), with no app-wide body parser |
  *
  * Any other path answers 404.
- *
- * `K` is `Keyward` from `@keyward/core`: the built `testing` entry carries its own copy of the
- * core declarations, so the parameter is generic to accept the main entry's type unchanged.
  */
-export interface HttpScenarioFixture<K = Keyward> {
-  start(keyward: K): Promise<HttpScenarioServer>;
+export interface HttpScenarioFixture {
+  start(keyward: Keyward): Promise<HttpScenarioServer | Server>;
 }
 
 // The scopes the suite's keyward allows keys to hold.
@@ -57,10 +57,10 @@ let owners = 0;
  * @example
  * ```ts
  * import { runHttpScenarios } from '@keyward/core/testing';
- * runHttpScenarios('express 5', { start: async (keyward) => listen(buildApp(keyward)) });
+ * runHttpScenarios('express 5', { start: async (keyward) => createServer(buildApp(keyward)) });
  * ```
  */
-export function runHttpScenarios<K = Keyward>(name: string, fixture: HttpScenarioFixture<K>): void {
+export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): void {
   describe(`HTTP scenarios: ${name}`, () => {
     let now = T0;
     let keyward: Keyward | undefined;
@@ -73,7 +73,8 @@ export function runHttpScenarios<K = Keyward>(name: string, fixture: HttpScenari
         store, prefixes: ['eck_live_', 'eck_test_'], pepper: 'http-scenarios-pepper-0123456789-0123456789',
         jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now, storeTimeoutMs: 250,
       });
-      server = await fixture.start(keyward as unknown as K);
+      const started = await fixture.start(keyward);
+      server = started instanceof Server ? await listenOnLoopback(started) : started;
     });
     afterAll(async () => {
       await server?.close();

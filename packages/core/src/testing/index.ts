@@ -1,26 +1,24 @@
 /**
- * Test helpers for keyward stores and integrations: the shared `KeyStore` contract suite, a record
- * factory for a store's own extra tests, and a fault-injecting store wrapper. Import from
- * `@keyward/core/testing` in test files only (needs vitest).
+ * The shared test suites of keyward, for authors of stores and adapters (and keyward's own
+ * packages): one `KeyStore` contract every store runs with a single call, one HTTP scenario suite
+ * every framework adapter runs unchanged, and the fault-injecting store and TCP proxy their
+ * outage tests need. Import it from test files only: it needs vitest, and it is ESM only.
  *
  * @example
  * ```ts
- * import { runKeyStoreContract, createFaultyStore } from '@keyward/core/testing';
- * runKeyStoreContract('MyStore', () => ({ store: new MyStore(client) }));
+ * import { runKeyStoreContract } from '@keyward/core/testing';
+ * runKeyStoreContract('MyStore', async () => ({ store: new MyStore(client), cleanup: () => wipe() }));
  * ```
  *
  * @module
  */
 export { runKeyStoreContract } from './store-contract.js';
-export { createTestRecord } from './contract-helpers.js';
 export type { KeyStoreContractFixture, KeyStoreContractOptions } from './store-contract.js';
-export { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE } from './fault-store.js';
+export { createTestRecord } from './contract-helpers.js';
+export { runHttpScenarios } from './http-scenarios.js';
+export type { HttpScenarioFixture, HttpScenarioServer } from './http-scenarios.js';
+export { signTestJwt } from './http-scenarios-helpers.js';
+export { createFaultyStore } from './fault-store.js';
 export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';
-export { waitFor } from './contract-helpers.js';
 export { createTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
-export { runHttpScenarios } from './http-scenarios.js';
-export { listenOnLoopback } from './listen.js';
-export type { HttpScenarioFixture, HttpScenarioServer } from './http-scenarios.js';
-export { expectFailure, signTestJwt } from './http-scenarios-helpers.js';
-export type { ScenarioResponse } from './http-scenarios-helpers.js';

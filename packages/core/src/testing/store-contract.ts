@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { KeyStore } from '../store/key-store.js';
+import type { KeyStore } from '@keyward/core/store';
 import { contractContext, randomHex } from './contract-helpers.js';
 import { describePubSubContract } from './contract-pubsub.js';
 import { describeRecordContract } from './contract-records.js';

@@ -3,7 +3,8 @@ import type { JsonWebKey } from 'node:crypto';
 import { createRemoteJWKSet, errors } from 'jose';
 import type { CryptoKey, JWK, JWTVerifyGetKey } from 'jose';
 import { KeywardConfigError } from '../errors.js';
-import { checkAdapterOptions } from '../options.js';
+import { checkOptions } from '../options.js';
+import type { OptionNames } from '../options.js';
 import type { JwtVerifierOptions } from './jwt.js';
 
 const HMAC_ALGS: readonly string[] = ['HS256', 'HS384', 'HS512'];
@@ -11,7 +12,10 @@ const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const ASYMMETRIC_ALGS: readonly string[] = [...RSA_ALGS, 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 const EC_ALGS: Readonly<Record<string, string>> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
 const KEY_SOURCES = ['secret', 'publicKey', 'jwksUrl', 'jwks'] as const;
-const OPTION_KEYS: readonly string[] = [...KEY_SOURCES, 'issuer', 'audience', 'algorithms', 'clockToleranceSeconds', 'maxTokenAgeSeconds', 'orgClaim', 'requireSubject'];
+const OPTION_NAMES: OptionNames<JwtVerifierOptions> = {
+  secret: true, publicKey: true, jwksUrl: true, jwks: true, issuer: true, audience: true, algorithms: true,
+  clockToleranceSeconds: true, maxTokenAgeSeconds: true, orgClaim: true, requireSubject: true,
+};
 /** Errors of a key resolver that are about the token, not about the key source being reachable. */
 const TOKEN_ERRORS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED', 'ERR_JOSE_ALG_NOT_ALLOWED']);
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -43,7 +47,7 @@ const isCryptoKey = (value: unknown): value is CryptoKey =>
  */
 export function resolveJwtOptions(options: JwtVerifierOptions): ResolvedJwtOptions {
   if (typeof options !== 'object' || options === null) fail('jwt options must be an object');
-  checkAdapterOptions('jwt', options, OPTION_KEYS, 'jwt.');
+  checkOptions('jwt', options, OPTION_NAMES, 'jwt.');
   const sources = KEY_SOURCES.filter((key) => options[key] !== undefined);
   const source = sources[0];
   if (sources.length !== 1 || source === undefined) {

@@ -253,7 +253,7 @@ describe('configuration errors', () => {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
   const cases: Array<[string, unknown, RegExp]> = [
-    ['unknown option', { secret: SECRET, secrett: 'x', foo: 1 }, /"jwt\.secrett", "jwt\.foo"/],
+    ['unknown option', { secret: SECRET, secrett: 'x', foo: 1 }, /"jwt\.secrett" \(did you mean "jwt\.secret"\?\), "jwt\.foo"/],
     ['no key source', { issuer: ISSUER }, /exactly one key source/],
     ['two key sources', { secret: SECRET, publicKey: pem, algorithms: ['RS256'] }, /exactly one key source/],
     ['none', { secret: SECRET, algorithms: ['HS256', 'none'] }, /jwt\.algorithms must not contain "none"/],

@@ -1,11 +1,17 @@
 // Runtime smoke test of the built CommonJS entry points (run by .ci/run after the build):
-// require() of every subpath, one key minted and verified, one class identity across subpaths.
+// require() of every subpath but ESM-only ./testing, one key minted and verified, one class identity across subpaths.
 const assert = require('node:assert/strict');
 const core = require('@keyward/core');
-const errors = require('@keyward/core/errors');
+const adapter = require('@keyward/core/adapter');
+const store = require('@keyward/core/store');
 
 (async () => {
-  assert.equal(core.KeyManagerError, errors.KeyManagerError);
+  // One copy of each class across the entries: an error thrown by an adapter is the app's KeywardConfigError.
+  assert.equal(core.KeywardConfigError, adapter.KeywardConfigError);
+  assert.equal(core.KeywardError, store.KeywardError);
+  assert.ok(new core.KeyManagerError('not_found', 'x') instanceof core.KeywardError);
+  // Internal modules are not reachable.
+  assert.throws(() => require('@keyward/core/dist/index.cjs'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
   // @keyward/core/testing is ESM-only (it imports vitest): it must not resolve for require().
   assert.throws(() => require('@keyward/core/testing'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
   const keyward = core.createKeyward({ store: new core.MemoryKeyStore(), prefixes: ['eck_live_'], pepper: 'p'.repeat(32) });

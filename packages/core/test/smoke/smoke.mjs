@@ -1,10 +1,13 @@
 // Runtime smoke test of the built ES module entry points (run by .ci/run after the build).
 import assert from 'node:assert/strict';
-import { KeyManagerError, MemoryKeyStore, createKeyward } from '@keyward/core';
-import { KeyManagerError as FromErrors } from '@keyward/core/errors';
+import { KeyManagerError, KeywardConfigError, KeywardError, MemoryKeyStore, createKeyward } from '@keyward/core';
+import { KeywardConfigError as FromAdapter } from '@keyward/core/adapter';
+import { KeywardError as FromStore } from '@keyward/core/store';
 import { createFaultyStore, runKeyStoreContract } from '@keyward/core/testing';
 
-assert.equal(KeyManagerError, FromErrors);
+assert.equal(KeywardConfigError, FromAdapter);
+assert.equal(KeywardError, FromStore);
+assert.ok(new KeyManagerError('not_found', 'x') instanceof KeywardError);
 assert.equal(typeof runKeyStoreContract, 'function');
 const store = createFaultyStore(new MemoryKeyStore());
 const keyward = createKeyward({ store, prefixes: ['eck_live_'], pepper: 'p'.repeat(32) });

@@ -1,0 +1,30 @@
+/**
+ * For authors of framework adapters (`@keyward/express`, `@keyward/fastify`, `@keyward/koa`, or
+ * your own): the guards, the framework-free management API and the one option check. Core owns
+ * every decision; an adapter maps its request to these inputs and sends back what they return
+ * (`keyward.respond(failure)` gives status, headers and body). Applications never need this entry.
+ *
+ * @example
+ * ```ts
+ * import { assertKeyward, createScopeGuard } from '@keyward/core/adapter';
+ * const guard = createScopeGuard('agents:run');
+ * const failure = guard(req.auth);              // null when allowed
+ * if (failure) send(keyward.respond(failure));
+ * ```
+ *
+ * @module
+ */
+export { assertKeyward, createOrganizationGuard, createScopeGuard } from './http/guards.js';
+export type { OrganizationGuard, ScopeGuard, ScopeGuardArguments } from './http/guards.js';
+export { createManagementApi } from './management/management.js';
+export type { ManagementApi, ManagementOptions, ManagementRequest, ManagementResponse } from './management/management.js';
+export { checkOptions } from './options.js';
+export type { OptionNames } from './options.js';
+export type { ScopeRequirement } from './verify/scopes.js';
+export { KeywardConfigError } from './errors.js';
+export type { AuthFailure } from './errors.js';
+export type { Keyward } from './keyward.js';
+export type { Principal } from './verify/principal.js';
+export type { HeaderInput } from './verify/credentials.js';
+export type { ScopeMode } from './verify/scopes.js';
+export type { FailureResponse } from './http/responses.js';
