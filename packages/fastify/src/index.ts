@@ -18,8 +18,11 @@ import type { AuthFailure, OptionNames, Principal, ScopeGuard, ScopeGuardArgumen
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
+import { recordProtectedRoute } from './openapi.js';
 
 export type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
+export { openApiTransform, openApiTransformObject } from './openapi.js';
+export type { SwaggerTransformInput } from './openapi.js';
 
 // Fastify's own register options, which reach the plugin with ours.
 // Fastify hands its own registration options to the plugin function along with ours.
@@ -56,7 +59,12 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
   };
 
   app.decorateRequest('auth', null);
-  app.addHook('onRoute', (route) => void routeGuard((route.config ?? {}) as KeywardRouteConfig, route.url)); // bad scopes fail at start-up
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as KeywardRouteConfig;
+    routeGuard(config, route.url); // bad scopes fail at start-up
+    const mode = config.auth ?? (optional ? 'optional' : 'required');
+    if (mode !== false) recordProtectedRoute(route, mode === 'optional', config.scopes);
+  });
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions; // a getter that builds an object: read it once per request
     const config = route.config as KeywardRouteConfig;
