@@ -140,3 +140,6 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
     api.handle({ method: req.method, path: req.path, headers: req.headers, body }).then((answer) => (answer === null ? next() : send(res, answer)), next);
   };
 }
+
+export { apiKeyLeakReports } from './leak-reports.js';
+export type { LeakReportOptions, LeakedKey } from '@keyward/core/adapter';

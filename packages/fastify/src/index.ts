@@ -135,3 +135,7 @@ export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = asy
 };
 
 const withPrincipal = (principal: Principal | undefined) => (principal === undefined ? {} : { principal });
+
+export { apiKeyLeakReports } from './leak-reports.js';
+export type { ApiKeyLeakReportOptions } from './leak-reports.js';
+export type { LeakReportOptions, LeakedKey } from '@keyward/core/adapter';

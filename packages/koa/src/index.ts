@@ -148,3 +148,6 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
     send(ctx, answer);
   };
 }
+
+export { apiKeyLeakReports } from './leak-reports.js';
+export type { LeakReportOptions, LeakedKey } from '@keyward/core/adapter';

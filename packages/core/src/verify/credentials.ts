@@ -32,7 +32,8 @@ export interface ExtractOptions {
 /** Default for {@link ExtractOptions.maxLength}: far above any key (≤ 60) and typical JWTs. */
 export const DEFAULT_MAX_CREDENTIAL_LENGTH = 4096;
 
-function readHeader(headers: HeaderInput, name: string): string | readonly string[] | null | undefined {
+/** One header of any {@link HeaderInput}, as the input holds it. */
+export function readHeader(headers: HeaderInput, name: string): string | readonly string[] | null | undefined {
   if (typeof headers === 'function') return headers(name);
   if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get(n: string): string | null }).get(name);
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
