@@ -19,7 +19,7 @@ const appDocument = () => ({
 
 async function expectValid(document: object): Promise<void> {
   const validator = new Validator();
-  const result = await validator.validate(structuredClone(document));
+  const result = await validator.validate(structuredClone(document) as Parameters<Validator['validate']>[0]);
   expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
   expect(result.valid).toBe(true);
   expect(validator.version).toBe('3.1');
@@ -56,10 +56,10 @@ describe('OpenAPI 3.1 output', () => {
       rateLimited: true,
     });
     await expectValid(merged);
-    const run = (merged.paths['/v1/run'] as { post: { security: unknown; responses: Record<string, unknown> } }).post;
+    const run = (merged.paths['/v1/run'] as unknown as { post: { security: unknown; responses: Record<string, unknown> } }).post;
     expect(run.security).toEqual([{ apiKey: ['agents:run'] }, { bearer: ['agents:run'] }]);
     expect(Object.keys(run.responses).sort()).toEqual(['202', '401', '403', '429', '503']);
-    const registry = (merged.paths['/v1/registries/{slug}'] as { get: { security: unknown[]; responses: object } }).get;
+    const registry = (merged.paths['/v1/registries/{slug}'] as unknown as { get: { security: unknown[]; responses: object } }).get;
     expect(registry.security[0]).toEqual({});
     expect(Object.keys(registry.responses)).not.toContain('403');
     expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(['/auth/api-keys', '/auth/api-keys/{id}', '/auth/api-keys/{id}/rotate']));
