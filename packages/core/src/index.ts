@@ -18,9 +18,11 @@ export type { Principal } from './verify/principal.js';
 export { MemoryKeyStore } from './store/memory-store.js';
 export { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './store/invalidation.js';
 export type { InvalidationSubscriber } from './store/invalidation.js';
-export type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from './store/key-store.js';
+export type {
+  ApiKeyPage, ApiKeyRecord, InsertOptions, InsertResult, InvalidationEvent, KeyStore, ListByOwnerQuery, ListPosition, RevokeResult, RotateResult,
+} from './store/key-store.js';
 export { KeyManager } from './keys/key-manager.js';
-export type { ApiKeyInfo, CreatedKey, CreateKeyInput, KeyManagerOptions, OwnerScope } from './keys/key-manager.js';
+export type { ApiKeyInfo, CreatedKey, CreateKeyInput, KeyManagerOptions, KeyPage, ListPageOptions, OwnerScope } from './keys/key-manager.js';
 export { extractCredential } from './verify/credentials.js';
 export type { Credential, ExtractOptions, ExtractResult, HeaderInput } from './verify/credentials.js';
 export { computeChecksum, generateKey, keyStart, normalizePrefixes, parseKey } from './keys/key-format.js';

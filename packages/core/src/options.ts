@@ -31,7 +31,7 @@ export function checkOptions<T extends object>(options: T, known: readonly strin
   checkAdapterOptions('createKeyward', options, known);
   const o = options as Record<string, unknown>;
   const store = o.store as Record<string, unknown> | undefined;
-  const required = ['findByHash', 'getById', 'insert', 'listByOwner', 'update', 'rotate', 'touchLastUsed'];
+  const required = ['findByHash', 'getById', 'insert', 'listByOwner', 'revoke', 'rotate', 'touchLastUsed'];
   if (typeof store !== 'object' || store === null) throw new KeywardConfigError('createKeyward: "store" is required (a KeyStore such as new MemoryKeyStore())');
   const missing = required.filter((m) => typeof store[m] !== 'function');
   if (missing.length > 0) throw new KeywardConfigError(`createKeyward: "store" is not a KeyStore (missing ${missing.join(', ')})`);
@@ -41,7 +41,7 @@ export function checkOptions<T extends object>(options: T, known: readonly strin
   for (const [group, fields] of [
     ['cache', { max: [1, 10_000_000], negativeMax: [1, 10_000_000], ttlMs: [0, 86_400_000], negativeTtlMs: [0, 3_600_000], staleIfErrorMs: [0, 86_400_000] }],
     ['usage', { flushIntervalMs: [0, 86_400_000], maxBatch: [1, 100_000] }],
-    ['keys', { maxGracePeriodSeconds: [0, 365 * 86_400] }],
+    ['keys', { maxGracePeriodSeconds: [0, 365 * 86_400], maxActiveKeysPerOwner: [1, 100_000] }],
   ] as const) {
     const value = o[group];
     if (value === undefined || value === false) continue;
@@ -51,6 +51,8 @@ export function checkOptions<T extends object>(options: T, known: readonly strin
     checkAdapterOptions('createKeyward', value, allowed, `${group}.`);
     for (const [name, [min, max]] of Object.entries(ranges)) validateRange((value as Record<string, unknown>)[name], `${group}.${name}`, min, max);
   }
+  const maxActive = (o.keys as { maxActiveKeysPerOwner?: unknown } | undefined)?.maxActiveKeysPerOwner;
+  if (maxActive !== undefined && !Number.isInteger(maxActive)) throw new KeywardConfigError('createKeyward: "keys.maxActiveKeysPerOwner" must be a whole number');
   checkScopeLists(o.keys as { allowedScopes?: unknown; defaultScopes?: unknown } | undefined);
   for (const fn of ['now', 'random'] as const) {
     if (o[fn] !== undefined && typeof o[fn] !== 'function') throw new KeywardConfigError(`createKeyward: "${fn}" must be a function`);
