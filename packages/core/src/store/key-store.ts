@@ -147,7 +147,8 @@ export interface KeyStore {
    * `query.after`. Must not return other owners' records, and one call must do bounded work
    * whatever the owner's history: a store that skips dead entries on the way may return a short
    * page with a `next` position. Pagination is stable: a record live during the whole walk is
-   * returned exactly once.
+   * returned exactly once. `now` is expected not to go backwards between calls: a store may drop
+   * its index entry of a record once a call saw it expired.
    */
   listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage>;
 
