@@ -66,10 +66,13 @@ export function describeRevokeContract({ store, makeRecord, insertAll, test }: C
           const old = makeRecord({ nickname: `race-${graceMs}-${round}` });
           const next = makeRecord({ nickname: old.nickname, createdAt: at(HOUR), updatedAt: at(HOUR) });
           await insertAll(old);
-          const [revoked, rotated]: [RevokeResult, RotateResult] = await Promise.all([
-            store().revoke(old.id, at(HOUR)),
-            store().rotate(old.id, next, at(HOUR + graceMs)),
-          ]);
+          // Sent in both orders, so that each side wins in some rounds even on a store that runs calls in order.
+          const revoke = (): Promise<RevokeResult> => store().revoke(old.id, at(HOUR));
+          const rotate = (): Promise<RotateResult> => store().rotate(old.id, next, at(HOUR + graceMs));
+          const [revoked, rotated] =
+            round % 2 === 0
+              ? await Promise.all([revoke(), rotate()])
+              : await Promise.all([rotate(), revoke()]).then(([second, first]) => [first, second] as const);
           const stored = await store().getById(next.id);
           if (!rotated.ok) {
             // The revoke came first: no replacement exists.
