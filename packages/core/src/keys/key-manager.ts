@@ -126,7 +126,8 @@ export class KeyManager {
     do {
       const page: KeyPage = await this.listPage(ownerId, { limit: 100, cursor });
       items.push(...page.items);
-      cursor = page.nextCursor;
+      // A store that hands back the position it was given would loop forever: stop there.
+      cursor = page.nextCursor === cursor ? null : page.nextCursor;
     } while (cursor !== null);
     return items;
   }
