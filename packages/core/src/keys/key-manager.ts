@@ -7,10 +7,12 @@ import type { Runtime } from '../runtime.js';
 import { isValidGrant } from '../verify/scopes.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
 import { decodeCursor, encodeCursor, readPageLimit } from './list-cursor.js';
+import type { KeyPage, ListPageOptions } from './list-cursor.js';
 import { readCreateInput, readGracePeriod, toApiKeyInfo } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
 
 export type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
+export type { KeyPage, ListPageOptions } from './list-cursor.js';
 
 /** Key-manager settings. */
 export interface KeyManagerOptions {
@@ -30,20 +32,6 @@ export interface KeyManagerOptions {
 /** Default of {@link KeyManagerOptions.maxActiveKeysPerOwner}. */
 export const DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER = 100;
 
-/** Options of {@link KeyManager.listPage}. */
-export interface ListPageOptions {
-  /** Most keys in the page, 1-100 (default 20). */
-  readonly limit?: number;
-  /** The `nextCursor` of the previous page; absent or `null` for the first page. */
-  readonly cursor?: string | null;
-}
-
-/** One page of {@link KeyManager.listPage}. */
-export interface KeyPage {
-  readonly items: ApiKeyInfo[];
-  /** Opaque; pass it as `cursor` for the next page. `null`: this was the last page. */
-  readonly nextCursor: string | null;
-}
 
 /** A freshly minted key. `key` is shown exactly once: it is not stored anywhere. */
 export interface CreatedKey {

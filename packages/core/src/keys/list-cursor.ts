@@ -1,9 +1,25 @@
 import { KeyManagerError } from '../errors.js';
 import type { ListPosition } from '../store/key-store.js';
+import type { ApiKeyInfo } from './key-input.js';
 
 /** Default and largest page size of `keys.listPage`. */
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
+
+/** Options of `keys.listPage`. */
+export interface ListPageOptions {
+  /** Most keys in the page, 1-100 (default 20). */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page; absent or `null` for the first page. */
+  readonly cursor?: string | null;
+}
+
+/** One page of `keys.listPage`. */
+export interface KeyPage {
+  readonly items: ApiKeyInfo[];
+  /** Opaque; pass it as `cursor` for the next page. `null`: this was the last page. */
+  readonly nextCursor: string | null;
+}
 
 const invalid = (field: string, message: string) => new KeyManagerError('invalid_input', message, { field });
 
