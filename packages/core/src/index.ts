@@ -38,6 +38,6 @@ export type { JwtVerifierOptions } from './verify/jwt.js';
 export type { ScopeMode } from './verify/scopes.js';
 export type { KeyPrefix } from './keys/key-format.js';
 export type { Pepper, PepperOption } from './keys/hashing.js';
-export type { KeyManager, KeyManagerOptions, CreatedKey, OwnerScope } from './keys/key-manager.js';
+export type { KeyManager, KeyManagerOptions, CreatedKey, KeyPage, ListPageOptions, OwnerScope } from './keys/key-manager.js';
 export type { ApiKeyInfo, CreateKeyInput } from './keys/key-input.js';
 export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';

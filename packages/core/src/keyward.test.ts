@@ -43,7 +43,7 @@ describe('no key material leaks', () => {
     keys.push(rotated.key);
     for (const key of keys) await keyward.authenticate(apiKey(key));
     await keyward.flushUsage();
-    const stored = JSON.stringify(await memory.listByOwner('user_1'));
+    const stored = JSON.stringify(await memory.listByOwner('user_1', { now: new Date(), limit: 100 }));
     for (const key of keys) {
       expect(stored).not.toContain(key);
       expect(stored).not.toContain(key.slice(9, 9 + 30)); // the secret part

@@ -195,6 +195,7 @@ const MANAGEMENT_STATUS: Record<KeyManagerErrorCode | BodyErrorCode, number> = {
   invalid_scope: 422,
   invalid_expiry: 422,
   nickname_conflict: 409,
+  key_limit: 422,
   not_found: 404,
   not_owner: 401,
   store_unavailable: 503,
@@ -212,7 +213,7 @@ export interface ManagementErrorBody {
 /**
  * Map an error raised while serving a management route to an HTTP answer (`keyward.respondError`
  * calls this with the instance's realm and Retry-After): a
- * {@link KeyManagerError} by its code (409 nickname clash, 422 validation, 404 unknown id, 401
+ * {@link KeyManagerError} by its code (409 nickname clash, 422 validation or active-key limit, 404 unknown id, 401
  * another account's key, 503 store down), `'invalid_json'` for an unparseable body (400),
  * `'body_too_large'` for one over the limit (413), and
  * anything else to a bare 500 that reveals nothing.
