@@ -103,9 +103,9 @@ export default keywardPlugin;
  * ```
  */
 export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = async (app, options) => {
-  const { keyward, bodyLimitBytes } = checkAdapterOptions('apiKeyManagement', options, ['keyward', 'bodyLimitBytes', ...REGISTER_OPTIONS]);
+  const { keyward, bodyLimitBytes, scopePolicy } = checkAdapterOptions('apiKeyManagement', options, ['keyward', 'bodyLimitBytes', 'scopePolicy', ...REGISTER_OPTIONS]);
   assertKeyward('apiKeyManagement', keyward);
-  const api = createManagementApi(keyward, bodyLimitBytes === undefined ? {} : { bodyLimitBytes });
+  const api = createManagementApi(keyward, { bodyLimitBytes, scopePolicy });
   const principals = new WeakMap<FastifyRequest, Principal>();
 
   app.removeAllContentTypeParsers();

@@ -132,7 +132,7 @@ export function requireOrganization(orgId: OrganizationSource): Middleware {
  */
 export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOptions): Middleware {
   assertKeyward('apiKeyManagement', keyward);
-  const { prefix: rawPrefix = '', ...rest } = checkAdapterOptions('apiKeyManagement', options, ['prefix', 'bodyLimitBytes']);
+  const { prefix: rawPrefix = '', ...rest } = checkAdapterOptions('apiKeyManagement', options, ['prefix', 'bodyLimitBytes', 'scopePolicy']);
   if (typeof rawPrefix !== 'string' || (rawPrefix !== '' && !rawPrefix.startsWith('/'))) {
     throw new KeywardConfigError('apiKeyManagement: "prefix" must be a path starting with "/"');
   }

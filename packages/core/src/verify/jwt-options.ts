@@ -11,7 +11,7 @@ const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const ASYMMETRIC_ALGS: readonly string[] = [...RSA_ALGS, 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 const EC_ALGS: Readonly<Record<string, string>> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
 const KEY_SOURCES = ['secret', 'publicKey', 'jwksUrl', 'jwks'] as const;
-const OPTION_KEYS: readonly string[] = [...KEY_SOURCES, 'issuer', 'audience', 'algorithms', 'clockToleranceSeconds', 'maxTokenAgeSeconds', 'orgClaim', 'requireSubject'];
+const OPTION_KEYS: readonly string[] = [...KEY_SOURCES, 'issuer', 'audience', 'algorithms', 'clockToleranceSeconds', 'maxTokenAgeSeconds', 'orgClaim'];
 /** Errors of a key resolver that are about the token, not about the key source being reachable. */
 const TOKEN_ERRORS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED', 'ERR_JOSE_ALG_NOT_ALLOWED']);
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -28,7 +28,6 @@ export interface ResolvedJwtOptions {
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
   readonly orgClaim: string;
-  readonly requireSubject: boolean;
 }
 
 function fail(message: string): never {
@@ -62,9 +61,7 @@ export function resolveJwtOptions(options: JwtVerifierOptions): ResolvedJwtOptio
   if (maxTokenAge !== undefined && (typeof maxTokenAge !== 'number' || !Number.isFinite(maxTokenAge) || maxTokenAge <= 0)) fail('jwt.maxTokenAgeSeconds must be a positive number');
   const orgClaim = options.orgClaim ?? 'org';
   if (typeof orgClaim !== 'string' || orgClaim === '') fail('jwt.orgClaim must be a non-empty string');
-  const requireSubject = options.requireSubject ?? true;
-  if (typeof requireSubject !== 'boolean') fail('jwt.requireSubject must be a boolean');
-  return { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requireSubject };
+  return { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim };
 }
 
 function checkAlgorithms(value: unknown, source: (typeof KEY_SOURCES)[number]): string[] {

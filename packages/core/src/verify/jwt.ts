@@ -37,8 +37,6 @@ export interface JwtVerifierOptions {
   maxTokenAgeSeconds?: number;
   /** Claim holding the organization id. Default `'org'`. */
   orgClaim?: string;
-  /** Refuse tokens without a string `sub`. Default true. */
-  requireSubject?: boolean;
 }
 
 /**
@@ -107,7 +105,7 @@ export function createJwtVerifier(
   options: JwtVerifierOptions,
   runtime: Pick<Runtime, 'now'> & { readonly retryAfterSeconds?: number } = defaultRuntime,
 ): JwtVerifier {
-  const { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requireSubject } = resolveJwtOptions(options);
+  const { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim } = resolveJwtOptions(options);
   // A JWKS endpoint that cannot be reached is an outage like a store's: same Retry-After.
   const unavailable = Object.freeze({ code: 'auth_unavailable', reason: 'jwks_unavailable', retryAfterSeconds: runtime.retryAfterSeconds ?? 5 } as const);
 
@@ -118,7 +116,7 @@ export function createJwtVerifier(
         const { payload } = await jwtVerify(token, getKey, {
           algorithms, issuer, audience, clockTolerance, maxTokenAge, currentDate: new Date(runtime.now()),
         });
-        return toPrincipal(payload, orgClaim, requireSubject);
+        return toPrincipal(payload, orgClaim);
       } catch (error) {
         return error instanceof KeySourceUnavailable ? { ok: false, failure: unavailable } : classify(error);
       }
@@ -132,9 +130,10 @@ function classify(error: unknown): JwtResult {
   return invalid(JOSE_REASONS[error.code] ?? 'malformed');
 }
 
-function toPrincipal(payload: JWTPayload, orgClaim: string, requireSubject: boolean): JwtResult {
-  const sub = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : undefined;
-  if (sub === undefined && requireSubject) return invalid('claims');
+/** The principal of a verified token. A token without a non-empty `sub` is refused: every principal has an owner. */
+function toPrincipal(payload: JWTPayload, orgClaim: string): JwtResult {
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || sub === '') return invalid('claims');
   const org = payload[orgClaim];
   const raw = typeof payload.scope === 'string' ? payload.scope : payload['scp'];
   const list: unknown[] = typeof raw === 'string' ? raw.split(/\s+/) : Array.isArray(raw) ? raw : [];
@@ -142,7 +141,7 @@ function toPrincipal(payload: JWTPayload, orgClaim: string, requireSubject: bool
   const principal: Principal = {
     type: 'jwt',
     keyId: null,
-    ownerId: sub ?? '',
+    ownerId: sub,
     orgId: typeof org === 'string' && org !== '' ? org : null,
     nickname: null,
     scopes: Object.freeze(scopes),
