@@ -88,6 +88,23 @@ export function managementScenarios(ctx: ScenarioContext): void {
       expect((await ctx.request('GET', '/protected', { 'x-api-key': key })).body.auth).toMatchObject({ keyId: id });
     });
 
+    it('matches the organization as well as the owner: the same sub in another organization (or none) sees and touches nothing', async () => {
+      const me = await account();
+      const created = await me.create({ nickname: 'tenant', scopes: ['agents:read'] });
+      const id = created.body.id as string;
+      for (const org of ['evilcorp', undefined]) {
+        const auth = { authorization: `Bearer ${await ctx.token(me.sub, org)}` };
+        const list = await ctx.request('GET', BASE, auth);
+        expect(list.status).toBe(200);
+        expect(list.body.apiKeys).toEqual([]);
+        expectFailure(await ctx.request('DELETE', `${BASE}/${id}`, auth), 401, 'not_owner');
+        expectFailure(await ctx.request('POST', `${BASE}/${id}/rotate`, { ...auth, ...JSON_TYPE }, '{}'), 401, 'not_owner');
+      }
+      expect(((await me.list()).body.apiKeys as { id: string }[]).map((k) => k.id)).toEqual([id]);
+      const used = await ctx.request('GET', '/protected', { 'x-api-key': created.body.key as string });
+      expect(used.body.auth).toMatchObject({ keyId: id, orgId: 'acme' });
+    });
+
     it('POST /:id/rotate: 201 with a new key (same nickname and scopes); the old one works until the grace period ends', async () => {
       const me = await account();
       const created = await me.create({ nickname: 'rotating', scopes: ['agents:read', 'triage:read'] });
