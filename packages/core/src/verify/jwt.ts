@@ -35,6 +35,13 @@ export interface JwtVerifierOptions {
   clockToleranceSeconds?: number;
   /** Reject tokens whose `iat` is older than this (and tokens without `iat`). */
   maxTokenAgeSeconds?: number;
+  /** Refuse tokens without `exp` (a token without one never expires). Default true. */
+  requireExpiry?: boolean;
+  /**
+   * Longest lifetime accepted: `exp - iat` (or `exp - now` without `iat`) must not exceed it, so a
+   * token with `exp` far in the future is refused. Default 86 400 (one day); at most one year.
+   */
+  maxTokenLifetimeSeconds?: number;
   /** Claim holding the organization id. Default `'org'`. */
   orgClaim?: string;
 }
@@ -105,7 +112,7 @@ export function createJwtVerifier(
   options: JwtVerifierOptions,
   runtime: Pick<Runtime, 'now'> & { readonly retryAfterSeconds?: number } = defaultRuntime,
 ): JwtVerifier {
-  const { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim } = resolveJwtOptions(options);
+  const { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requiredClaims, maxLifetime } = resolveJwtOptions(options);
   // A JWKS endpoint that cannot be reached is an outage like a store's: same Retry-After.
   const unavailable = Object.freeze({ code: 'auth_unavailable', reason: 'jwks_unavailable', retryAfterSeconds: runtime.retryAfterSeconds ?? 5 } as const);
 
@@ -113,10 +120,11 @@ export function createJwtVerifier(
     async verify(token) {
       if (!looksLikeJwt(token)) return invalid('malformed');
       try {
+        const now = runtime.now();
         const { payload } = await jwtVerify(token, getKey, {
-          algorithms, issuer, audience, clockTolerance, maxTokenAge, currentDate: new Date(runtime.now()),
+          algorithms, issuer, audience, clockTolerance, maxTokenAge, requiredClaims, currentDate: new Date(now),
         });
-        return toPrincipal(payload, orgClaim);
+        return checkLifetime(payload, now / 1000, clockTolerance, maxLifetime) ?? toPrincipal(payload, orgClaim);
       } catch (error) {
         return error instanceof KeySourceUnavailable ? { ok: false, failure: unavailable } : classify(error);
       }
@@ -128,6 +136,17 @@ function classify(error: unknown): JwtResult {
   if (!(error instanceof errors.JOSEError)) return invalid('malformed');
   if (error instanceof errors.JWTClaimValidationFailed) return invalid(error.claim === 'nbf' ? 'not_yet_valid' : 'claims');
   return invalid(JOSE_REASONS[error.code] ?? 'malformed');
+}
+
+/**
+ * The time rules jose does not apply by itself: `iat` must not be in the future (beyond the clock
+ * tolerance), and the token must not live longer than `maxLifetime` seconds. `null` when they hold.
+ */
+function checkLifetime(payload: JWTPayload, now: number, tolerance: number, maxLifetime: number): JwtResult | null {
+  const { iat, exp } = payload;
+  if (typeof iat === 'number' && iat > now + tolerance) return invalid('not_yet_valid');
+  if (typeof exp === 'number' && (typeof iat === 'number' ? exp - iat : exp - now - tolerance) > maxLifetime) return invalid('claims');
+  return null;
 }
 
 /** The principal of a verified token. A token without a non-empty `sub` is refused: every principal has an owner. */
