@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core';
+import { KeywardConfigError, assertKeyward, checkAdapterOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core';
 import type { AuthFailure, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -59,7 +59,9 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
     const config = route.config as KeywardRouteConfig;
     const mode = config.auth ?? (optional ? 'optional' : 'required');
     if (mode === false || request.is404) return;
-    const result = mode === 'optional' ? await keyward.authenticate(request.headers, { optional: true }) : await keyward.authenticate(request.headers);
+    // Every Authorization line, not only the first that request.headers keeps: two are refused.
+    const headers = nodeRequestHeaders(request.raw);
+    const result = mode === 'optional' ? await keyward.authenticate(headers, { optional: true }) : await keyward.authenticate(headers);
     if (!result.ok) return fail(reply, result.failure);
     request.auth = result.principal;
     return fail(reply, guardOf(config, route.url ?? '')?.(result.principal) ?? null);
@@ -111,13 +113,13 @@ export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = asy
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: api.bodyLimitBytes }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', async (request, reply) => {
-    const auth = await api.authenticate(request.headers);
+    const auth = await api.authenticate(nodeRequestHeaders(request.raw));
     if (!auth.ok) return send(reply, auth.response);
     principals.set(request, auth.principal);
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;
-    const answer = await api.handle({ method: request.method, path, headers: request.headers, body: request.body, ...withPrincipal(principals.get(request)) });
+    const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, ...withPrincipal(principals.get(request)) });
     return answer === null ? reply.callNotFound() : send(reply, answer);
   };
   for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'DELETE'], url, config: { auth: false }, handler });

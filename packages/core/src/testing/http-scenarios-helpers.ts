@@ -20,6 +20,8 @@ export interface ScenarioContext {
   readonly advance: (ms: number) => void;
   /** `fetch` against the running server. */
   readonly request: (method: string, path: string, headers?: Record<string, string>, body?: string) => Promise<ScenarioResponse>;
+  /** Base URL of the running server, for requests fetch cannot make (see `http-scenarios-raw.ts`). */
+  readonly url: () => string;
   /** Mint a key for a fresh owner (org `acme` unless given). */
   readonly mint: (input?: { scopes?: string[]; orgId?: string | null; expiresAt?: Date }) => Promise<{ key: string; id: string; ownerId: string }>;
   /** A management JWT (HS256) for `sub`, with the `org` claim. */

@@ -91,6 +91,7 @@ export function runHttpScenarios<K = Keyward>(name: string, fixture: HttpScenari
       advance: (ms) => {
         now += ms;
       },
+      url: () => need(server).url,
       async request(method, path, headers = {}, body) {
         const res = await fetch(`${need(server).url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
         const text = await res.text();
