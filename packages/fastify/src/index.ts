@@ -96,8 +96,8 @@ export default keywardPlugin;
 /**
  * The management routes (SPEC §6), JWT only, under the register `prefix`: `POST /`, `GET /`,
  * `DELETE /:id`, `POST /:id/rotate`. They skip API-key auth, authenticate the JWT in `onRequest`
- * (so a refused request's body is never parsed), and read bodies as text whatever their
- * content type, so that bad JSON is keyward's 400.
+ * (so a refused request's body is never read), and let core read bodies whatever their content
+ * type, so that bad JSON is keyward's 400 and an oversized body keyward's 413.
  *
  * @example
  * ```ts
@@ -110,8 +110,10 @@ export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = asy
   const api = createManagementApi(keyward, { bodyLimitBytes, scopePolicy });
   const principals = new WeakMap<FastifyRequest, Principal>();
 
+  // Hand the request stream to the management API: it reads it after the JWT is verified, stops
+  // at its limit (413, connection closed) and answers bad JSON with its own 400, whatever the type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: api.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   app.addHook('onRequest', async (request, reply) => {
     const auth = await api.authenticate(nodeRequestHeaders(request.raw));
     if (!auth.ok) return send(reply, auth.response);
