@@ -31,6 +31,19 @@ describe('authenticateCaller', () => {
     expect(await authenticateCaller(context, bearer(await sign({ org: 'acme' }, '')))).toEqual({ ok: false, failure: { code: 'invalid_token', reason: 'claims' } });
   });
 
+  it('refuses a management token without exp, with exp = 1e300 or issued in the future', async () => {
+    const { keyward } = setup({ jwt: { secret: SECRET }, now: Date.now });
+    const context = managementContextOf(keyward)!;
+    const now = Math.floor(Date.now() / 1000);
+    const key = new TextEncoder().encode(SECRET);
+    const raw = (claims: Record<string, unknown>) => new SignJWT({ sub: 'user_1', org: 'acme', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    expect(await authenticateCaller(context, bearer(await raw({ iat: now })))).toMatchObject({ ok: false, failure: { code: 'invalid_token', reason: 'claims' } });
+    expect(await authenticateCaller(context, bearer(await raw({ iat: now, exp: 1e300 })))).toMatchObject({ ok: false, failure: { code: 'invalid_token' } });
+    const yearAhead = now + 365 * 86_400;
+    expect(await authenticateCaller(context, bearer(await raw({ iat: yearAhead, exp: yearAhead + 60 })))).toMatchObject({ ok: false, failure: { code: 'invalid_token' } });
+    expect(await authenticateCaller(context, bearer(await raw({ iat: now, exp: now + 60 })))).toMatchObject({ ok: true });
+  });
+
   it('answers invalid_token (not_configured) when keyward has no jwt option', async () => {
     const { keyward } = setup();
     expect(await authenticateCaller(managementContextOf(keyward)!, bearer(await sign({})))).toEqual({ ok: false, failure: { code: 'invalid_token', reason: 'not_configured' } });
