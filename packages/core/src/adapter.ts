@@ -18,6 +18,10 @@ export { assertKeyward, createOrganizationGuard, createScopeGuard } from './http
 export type { OrganizationGuard, ScopeGuard, ScopeGuardArguments } from './http/guards.js';
 export { createManagementApi } from './management/management.js';
 export type { ManagementApi, ManagementOptions, ManagementRequest, ManagementResponse } from './management/management.js';
+export type { ManagementErrorBody, ManagementErrorCode } from './management/responses.js';
+export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
+export { nodeRequestHeaders } from './verify/credentials.js';
+export type { NodeHeaderSource } from './verify/credentials.js';
 export { checkOptions } from './options.js';
 export type { OptionNames } from './options.js';
 export type { ScopeRequirement } from './verify/scopes.js';

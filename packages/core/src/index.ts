@@ -41,3 +41,4 @@ export type { Pepper, PepperOption } from './keys/hashing.js';
 export type { KeyManager, KeyManagerOptions, CreatedKey, KeyPage, ListPageOptions, OwnerScope } from './keys/key-manager.js';
 export type { ApiKeyInfo, CreateKeyInput } from './keys/key-input.js';
 export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';
+export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '../../test/helpers.js';
 import { KeyManagerError } from '../errors.js';
-import { managementErrorResponse } from '../http/responses.js';
+import { managementErrorResponse } from '../management/responses.js';
 
 const owner = { ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: [] };
 

@@ -39,19 +39,23 @@ export interface CreatedKey {
   readonly record: ApiKeyInfo;
 }
 
-/** Who is asking: when given, the key must belong to this owner (else `not_owner`). */
+/** Who is asking: when given, the key must belong to this owner and organization (else `not_owner`). */
 export interface OwnerScope {
   readonly ownerId?: string;
+  /** The caller's organization (`null` for none): when given, the key's `orgId` must be the same. */
+  readonly orgId?: string | null;
 }
 
 /** What a new key copies from its request (create) or from the key it replaces (rotate). */
 type MintFields = Pick<ApiKeyRecord, 'ownerId' | 'orgId' | 'nickname' | 'scopes' | 'metadata' | 'expiresAt'>;
 
-/** The owner a call is restricted to, if any; a non-string owner is a caller error. */
-function ownerOf(scope: OwnerScope | null | undefined): string | undefined {
+/** Throws `not_owner` unless the record is within the scope (owner and organization, when given); a malformed scope is a caller error. */
+function checkScope(record: ApiKeyRecord, scope: OwnerScope | null | undefined): void {
   const ownerId = scope?.ownerId ?? undefined;
+  const orgId = scope?.orgId;
   if (ownerId !== undefined && typeof ownerId !== 'string') throw new KeyManagerError('invalid_input', 'ownerId must be a string.', { field: 'ownerId' });
-  return ownerId;
+  if (orgId !== undefined && orgId !== null && typeof orgId !== 'string') throw new KeyManagerError('invalid_input', 'orgId must be a string or null.', { field: 'orgId' });
+  if ((ownerId !== undefined && record.ownerId !== ownerId) || (orgId !== undefined && record.orgId !== orgId)) throw notOwner();
 }
 
 interface ManagerDeps {
@@ -147,8 +151,7 @@ export class KeyManager {
   async get(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo | null> {
     const record = await this.#call(() => this.#d.store.getById(String(id)));
     if (record === null) return null;
-    const ownerId = ownerOf(scope);
-    if (ownerId !== undefined && record.ownerId !== ownerId) throw notOwner();
+    checkScope(record, scope);
     return this.#info(record);
   }
 
@@ -235,10 +238,9 @@ export class KeyManager {
 
   async #live(id: string, scope: OwnerScope | null | undefined): Promise<ApiKeyRecord> {
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw notFound();
-    const ownerId = ownerOf(scope);
     const record = await this.#call(() => this.#d.store.getById(id));
     if (record === null || record.revokedAt !== null) throw notFound();
-    if (ownerId !== undefined && record.ownerId !== ownerId) throw notOwner();
+    checkScope(record, scope);
     if (record.expiresAt !== null && record.expiresAt.getTime() <= this.#d.runtime.now()) throw notFound();
     return record;
   }
