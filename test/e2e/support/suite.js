@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from './http.js';
 import { startExampleProcess } from './process.js';
 import { createKey, expectNoSecrets, walkReferenceApp } from './walk.js';
-import { signManagementToken } from '../tokens.js';
+import { signManagementToken } from './tokens.js';
 
 const run = promisify(execFile);
 

@@ -1,8 +1,9 @@
 // Start-up failures of a reference app: one line naming the problem, no stack, no secret, exit 1.
 import { describe, expect, it } from 'vitest';
-import { startExampleProcess } from '../src/testing/process.js';
+import { exampleDir } from './support/apps.js';
+import { startExampleProcess } from './support/process.js';
 
-const express = new URL('../../express/', import.meta.url);
+const express = exampleDir('express');
 
 /** @param {string} store */
 async function failedStart(store) {
