@@ -65,7 +65,7 @@ async function load(...names) {
     return await Promise.all(names.map((name) => import(name)));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new Error(`this KEYWARD_STORE needs ${names.join(' and ')} (npm install ${names.join(' ')}; in the repository: pnpm build): ${reason}`);
+    throw new Error(`this KEYWARD_STORE needs ${names.join(' and ')} (npm install ${names.join(' ')}): ${reason}`);
   }
 }
 
