@@ -290,9 +290,9 @@ export async function startReferenceApp(framework, env = process.env) {
       let port;
       try {
         if (server instanceof Server) {
-          cleanups.unshift(() => new Promise((resolve, reject) => (server.close((e) => (e ? reject(e) : resolve(undefined))), server.closeIdleConnections())));
           await once(server.listen(config.port, config.host), 'listening');
           port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+          cleanups.unshift(() => new Promise((resolve, reject) => (server.close((e) => (e ? reject(e) : resolve(undefined))), server.closeIdleConnections())));
         } else {
           cleanups.unshift(() => server.close());
           port = (await server.listen(config.port, config.host)).port;

@@ -1,4 +1,6 @@
 // Start-up failures of a reference app: one line naming the problem, no stack, no secret, exit 1.
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runUntilExit, startExampleProcess } from './support/process.js';
 import { FRAMEWORKS, exampleDir } from './support/apps.js';
@@ -25,6 +27,21 @@ describe('start-up failures', () => {
     expect(output).toMatch(line);
     expect(output).not.toMatch(/\n\s+at /);
     expect(output).not.toContain('hunter2');
+  });
+});
+
+describe('a port already taken', () => {
+  it.each(FRAMEWORKS)('%s: one line naming the address, exit status 1', async (framework) => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = /** @type {import('node:net').AddressInfo} */ (taken.address());
+    try {
+      const { code, stderr } = await runUntilExit(exampleDir(framework), { PORT: String(port), KEYWARD_PEPPER: 'p'.repeat(43) });
+      expect(code).toBe(1);
+      expect(stderr).toBe(`keyward reference app (${framework}) could not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`);
+    } finally {
+      taken.close();
+    }
   });
 });
 

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
  * its address. Rejects with the process output if it exits first or takes longer than `timeoutMs`.
  *
  * @example
- * const app = await startExampleProcess(new URL('../', import.meta.url), { KEYWARD_JWT_SECRET: secret });
+ * const app = await startExampleProcess(exampleDir('express'), { KEYWARD_JWT_SECRET: secret });
  * await fetch(`${app.url}/health`);
  * await app.stop();
  *

@@ -20,8 +20,8 @@ const run = promisify(execFile);
  * log, graceful shutdown, the demo banner (its token and curl lines must work) and PGlite.
  *
  * @example
- * // examples/express/test/server.test.js
- * describeReferenceApp('express', new URL('../', import.meta.url));
+ * // test/e2e/express-app.test.js
+ * describeReferenceApp('express', exampleDir('express'));
  *
  * @param {string} framework
  * @param {URL} dir The example folder (holding server.js).
