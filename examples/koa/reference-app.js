@@ -222,10 +222,14 @@ export function formatRequestLog({ method, url, status, durationMs, principal: p
 }
 
 /** An HS256 management token (`sub` owns the keys, `org` is their organization), for the demo banner. @param {string} secret */
+/** `iss` and `aud` of the management tokens this app accepts (your identity provider's values in a real app). */
+export const TOKEN_ISSUER = 'keyward-example';
+export const TOKEN_AUDIENCE = 'keyward-management';
+
 function demoToken(secret) {
   const part = (/** @type {object} */ value) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ org: 'acme', sub: 'demo-user', iat: now, exp: now + 3600 })}`;
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, org: 'acme', sub: 'demo-user', iat: now, exp: now + 3600 })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 
@@ -279,7 +283,8 @@ export async function startReferenceApp(framework, env = process.env) {
       store: opened.store,
       prefixes: PREFIXES,
       pepper: config.pepper,
-      jwt: { secret: config.jwtSecret, algorithms: ['HS256'], orgClaim: 'org' },
+      // Management tokens: HS256, from this issuer for this audience, with an expiry of at most a day.
+      jwt: { secret: config.jwtSecret, algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, orgClaim: 'org', maxTokenLifetimeSeconds: 86_400 },
       keys: { allowedScopes: ALLOWED_SCOPES },
     });
     cleanups.unshift(() => keyward.close());

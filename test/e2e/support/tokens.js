@@ -17,6 +17,6 @@ import { createHmac } from 'node:crypto';
 export function signManagementToken(secret, { sub, org, expiresIn = 3600, exp }) {
   const part = (/** @type {object} */ value) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...(org === undefined ? {} : { org }), sub, iat: now, exp: exp ?? now + expiresIn })}`;
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iss: 'keyward-example', aud: 'keyward-management', ...(org === undefined ? {} : { org }), sub, iat: now, exp: exp ?? now + expiresIn })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
