@@ -28,3 +28,5 @@ export type { Principal } from './verify/principal.js';
 export type { HeaderInput } from './verify/credentials.js';
 export type { ScopeMode } from './verify/scopes.js';
 export type { FailureResponse } from './http/responses.js';
+export { checkCost } from './ratelimit/limiter.js';
+export type { RateLimitResult } from './ratelimit/limiter.js';
