@@ -171,3 +171,12 @@ describe('keyward.limit', () => {
     expect(() => keyward.limit(null, { cost: 1.5 })).toThrow(/cost/);
   });
 });
+
+describe('keyward.limit over HTTP, one instance on MemoryRateLimitStore', () => {
+  it('admits exactly 50 of 300 concurrent requests with one key limited to 50 (burst 50)', async () => {
+    const { floodInstances } = await import('../testing/shared-limit.js');
+    const s = setup({ now: Date.now, rateLimit: { store: new MemoryRateLimitStore(), limits: [{ name: 'hourly', limit: 50, windowSeconds: 3600, burst: 50 }] } });
+    const { key } = await s.keyward.keys.create({ ownerId: 'flood', nickname: 'flood' });
+    expect(await floodInstances([s.keyward], key, 300)).toEqual({ 200: 50, 429: 250 });
+  });
+});
