@@ -31,7 +31,9 @@ export function rateLimitNames(options: RateLimitTableOptions = {}) {
  * function. The function makes one decision in one statement: it creates the rows it needs, locks
  * them all in key order (concurrent decisions on a counter queue up; two decisions never deadlock),
  * applies the arithmetic of the `RateLimitStore` contract, and writes only when every counter
- * admits the cost.
+ * admits the cost. Its transaction commits without waiting for the WAL flush
+ * (`synchronous_commit = off`, for that transaction only): a database crash may forget the last
+ * fraction of a second of counting, which a rate limiter can afford, and a decision costs no fsync.
  *
  * @example
  * ```ts
@@ -68,6 +70,9 @@ DECLARE
   row_start double precision;
   row_remaining double precision;
 BEGIN
+  -- Counters need no fsync per decision: a crash may forget the last instants of counting, never
+  -- more. Local to this statement's transaction; the caller's other writes are not affected.
+  PERFORM set_config('synchronous_commit', 'off', true);
   INSERT INTO ${n.table} (key, expires_at) SELECT k, 0 FROM unnest(all_keys) AS k ORDER BY k ON CONFLICT (key) DO NOTHING;
   PERFORM 1 FROM ${n.table} WHERE key = ANY(all_keys) ORDER BY key FOR UPDATE;
   FOR i IN 1 .. nb LOOP

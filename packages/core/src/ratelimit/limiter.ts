@@ -58,6 +58,7 @@ interface LimiterContext {
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_RULES: readonly never[] = Object.freeze([]);
 const FREE: RateLimitResult = Object.freeze({ ok: true, headers: NO_HEADERS, cost: 0 });
 const secondsUntil = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 type Binding = { readonly rule: { readonly name: string }; readonly quota: number; readonly window: number; readonly retryMs: number; readonly code: 'rate_limited' | 'quota_exceeded' };
@@ -91,7 +92,7 @@ export class Limiter {
     const plan = this.#planOf(principal);
     if (plan.buckets.length === 0 && plan.quotas.length === 0) return FREE;
     const now = this.#c.now();
-    const quotas: QuotaBucket[] = plan.quotas.map((q) => {
+    const quotas: readonly QuotaBucket[] = plan.quotas.length === 0 ? NO_RULES : plan.quotas.map((q) => {
       const { start, end } = periodOf(q.rule.period, now);
       return { key: q.key, amount: q.rule.amount, periodStart: start, periodEnd: end };
     });
@@ -105,16 +106,16 @@ export class Limiter {
     } catch (error) {
       return this.#storeFailed(error, cost);
     }
-    if (!isPromise(answer)) return this.#decided(plan, quotas, now, answer, charge, cost);
-    return withTimeout(answer, this.#c.timeoutMs).then(
+    if (typeof (answer as RateLimitDecision).allowed === 'boolean') return this.#decided(plan, quotas, now, answer as RateLimitDecision, charge, cost);
+    return withTimeout(Promise.resolve(answer), this.#c.timeoutMs).then(
       (decision) => this.#decided(plan, quotas, now, decision, charge, cost),
       (error: unknown) => this.#storeFailed(error, cost),
     );
   }
 
   #planOf(principal: Principal): Plan {
-    const limits = typeof this.#o.limits === 'function' ? this.#o.limits(principal) : (this.#o.limits ?? []);
-    const quotas = typeof this.#o.quotas === 'function' ? this.#o.quotas(principal) : (this.#o.quotas ?? []);
+    const limits = typeof this.#o.limits === 'function' ? this.#o.limits(principal) : (this.#o.limits ?? NO_RULES);
+    const quotas = typeof this.#o.quotas === 'function' ? this.#o.quotas(principal) : (this.#o.quotas ?? NO_RULES);
     const memo = this.#plans.get(principal);
     if (memo !== undefined && memo.limits === limits && memo.quotas === quotas) return memo.plan;
     if (!this.#checked.has(limits) || !this.#checked.has(quotas)) {
@@ -145,23 +146,27 @@ export class Limiter {
       this.#outage = false;
       this.#c.warn('keyward: the rate-limit store answers again');
     }
+    // Remember every counter that would refuse even a cost of 1 from now on: no round trip until then.
+    for (let i = 0; i < plan.buckets.length; i++) {
+      const b = plan.buckets[i]!;
+      const nextUnit = decision.tats[i]! - (b.burst - 1) * b.intervalMs;
+      if (nextUnit > now) this.#blocked.block(b.key, nextUnit, now);
+    }
+    for (let i = 0; i < quotas.length; i++) if (decision.remaining[i]! < 1) this.#blocked.block(quotas[i]!.key, quotas[i]!.periodEnd, now);
     if (decision.allowed) {
       const headers = this.#o.headers === false ? NO_HEADERS : this.#headers(plan, quotas, now, decision, this.#o.headers === 'legacy');
       return { ok: true, headers, cost };
     }
-    // The binding counter: the one that keeps the request out longest. Remember every exhausted one.
+    // The binding counter: the one that keeps the request out longest.
     let binding: Binding | null = null;
     for (const [i, b] of plan.buckets.entries()) {
       const tat = decision.tats[i]!;
-      const nextUnit = tat - (b.burst - 1) * b.intervalMs; // before this, even a cost of 1 is refused
-      if (nextUnit > now) this.#blocked.block(b.key, nextUnit, now);
       const retryMs = charge > b.burst ? b.rule.windowSeconds * 1000 : tat + (charge - b.burst) * b.intervalMs - now;
       if (retryMs > 0 && (binding === null || retryMs > binding.retryMs)) binding = { rule: b.rule, quota: b.rule.limit, window: b.rule.windowSeconds, retryMs, code: 'rate_limited' };
     }
     for (const [i, q] of quotas.entries()) {
       const remaining = decision.remaining[i]!;
       if (remaining >= charge) continue;
-      if (remaining < 1) this.#blocked.block(q.key, q.periodEnd, now);
       const rule = plan.quotas[i]!.rule;
       binding = { rule, quota: rule.amount, window: (q.periodEnd - q.periodStart) / 1000, retryMs: q.periodEnd - now, code: 'quota_exceeded' };
     }
@@ -180,20 +185,21 @@ export class Limiter {
   #headers(plan: Plan, quotas: readonly QuotaBucket[], now: number, decision: RateLimitDecision, legacy: boolean): Record<string, string> {
     const items: string[] = [];
     let tightest: { q: number; r: number; resetMs: number } | null = null;
-    for (const [i, b] of plan.buckets.entries()) {
+    for (let i = 0; i < plan.buckets.length; i++) {
+      const b = plan.buckets[i]!;
       const tat = decision.tats[i]!;
       const r = Math.min(b.burst, Math.max(0, Math.floor((now - (tat - b.burst * b.intervalMs)) / b.intervalMs)));
       const resetMs = r > 0 ? tat - now : tat - (b.burst - 1) * b.intervalMs - now;
       items.push(`"${b.rule.name}";r=${r};t=${secondsUntil(resetMs)}`);
-      if (tightest === null || r < tightest.r) tightest = { q: b.rule.limit, r, resetMs };
+      if (legacy && (tightest === null || r < tightest.r)) tightest = { q: b.rule.limit, r, resetMs };
     }
     for (const [i, q] of quotas.entries()) {
       const r = Math.max(0, decision.remaining[i]!);
       const resetMs = q.periodEnd - now;
       items.push(`"${plan.quotas[i]!.rule.name}";r=${r};t=${secondsUntil(resetMs)}`);
-      if (tightest === null || r < tightest.r) tightest = { q: q.amount, r, resetMs };
+      if (legacy && (tightest === null || r < tightest.r)) tightest = { q: q.amount, r, resetMs };
     }
-    const headers: Record<string, string> = { 'ratelimit-policy': policies(plan, quotas), ratelimit: items.join(', ') };
+    const headers: Record<string, string> = { 'ratelimit-policy': policies(plan, quotas), ratelimit: items.length === 1 ? items[0]! : items.join(', ') };
     if (legacy && tightest !== null) {
       headers['x-ratelimit-limit'] = String(tightest.q);
       headers['x-ratelimit-remaining'] = String(tightest.r);
@@ -220,8 +226,6 @@ function policies(plan: Plan, quotas: readonly QuotaBucket[]): string {
   const quotaItems = quotas.map((q, i) => `"${plan.quotas[i]!.rule.name}";q=${q.amount};w=${(q.periodEnd - q.periodStart) / 1000}`);
   return plan.bucketPolicies === '' ? quotaItems.join(', ') : `${plan.bucketPolicies}, ${quotaItems.join(', ')}`;
 }
-
-const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
 
 class TimeoutError extends Error {}
 

@@ -1,4 +1,3 @@
-import { decide } from './gcra.js';
 import type { RateLimitDecision, RateLimitRequest, RateLimitStore } from './rate-limit-store.js';
 
 /**
@@ -23,14 +22,42 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.#sweepEvery = options.sweepEvery ?? 10_000;
   }
 
+  // The arithmetic of `decide` (gcra.ts), written out without its intermediate objects: this is
+  // the hot path of a single-instance server.
   consume(request: RateLimitRequest): RateLimitDecision {
-    if (++this.#decisions % this.#sweepEvery === 0) this.#sweep(request.now);
-    const { decision, writes } = decide(request, { tat: (k) => this.#tats.get(k), quota: (k) => this.#quotas.get(k) });
-    if (writes !== null) {
-      for (const w of writes.tats) this.#tats.set(w.key, w.tat);
-      for (const q of writes.quotas) this.#quotas.set(q.key, { periodStart: q.periodStart, periodEnd: q.periodEnd, remaining: q.remaining });
+    const { now, cost, buckets, quotas } = request;
+    if (++this.#decisions % this.#sweepEvery === 0) this.#sweep(now);
+    let allowed = true;
+    const tats: number[] = new Array<number>(buckets.length);
+    for (let i = 0; i < buckets.length; i++) {
+      const b = buckets[i]!;
+      const stored = this.#tats.get(b.key);
+      const tat = stored === undefined || stored < now ? now : stored;
+      tats[i] = tat;
+      if (tat + cost * b.intervalMs - b.burst * b.intervalMs > now) allowed = false;
     }
-    return decision;
+    const remaining: number[] = new Array<number>(quotas.length);
+    for (let i = 0; i < quotas.length; i++) {
+      const q = quotas[i]!;
+      const state = this.#quotas.get(q.key);
+      const left = state !== undefined && state.periodStart === q.periodStart ? state.remaining : q.amount;
+      remaining[i] = left;
+      if (left < cost) allowed = false;
+    }
+    if (!allowed) return { allowed, tats, remaining };
+    for (let i = 0; i < buckets.length; i++) {
+      const b = buckets[i]!;
+      const next = tats[i]! + cost * b.intervalMs;
+      tats[i] = next;
+      this.#tats.set(b.key, next);
+    }
+    for (let i = 0; i < quotas.length; i++) {
+      const q = quotas[i]!;
+      const left = remaining[i]! - cost;
+      remaining[i] = left;
+      this.#quotas.set(q.key, { periodStart: q.periodStart, periodEnd: q.periodEnd, remaining: left });
+    }
+    return { allowed, tats, remaining };
   }
 
   /** Number of counters held (tests). */
