@@ -44,7 +44,11 @@ const b = await principalOf(limited);
 const cases = [
   { id: 'auth', name: 'authenticate, cache hit (no limiter)', iterations: 150_000, async run(n) { for (let i = 0; i < n; i++) lib.sink.value += (await plain.authenticate(a.headers)).ok ? 1 : 0; } },
   { id: 'auth+limit', name: 'authenticate, cache hit + `limit()` on MemoryRateLimitStore', iterations: 150_000, async run(n) {
-    for (let i = 0; i < n; i++) { const r = await limited.authenticate(b.headers); lib.sink.value += (await limited.limit(r.principal)).ok ? 1 : 0; }
+    for (let i = 0; i < n; i++) {
+      const r = await limited.authenticate(b.headers);
+      const l = limited.limit(r.principal); // as the adapters do: a value is used at once, only a promise is awaited
+      lib.sink.value += (l instanceof Promise ? await l : l).ok ? 1 : 0;
+    }
   } },
   { id: 'limit', name: '`limit()` alone on MemoryRateLimitStore (a value, no promise)', iterations: 300_000, async run(n) { for (let i = 0; i < n; i++) lib.sink.value += limited.limit(b.principal).ok ? 1 : 0; } },
 ];

@@ -68,7 +68,8 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
     request.auth = result.principal;
     const guard = guardOf(config, route.url ?? ''); // compiles (and checks) the route's config once
     // The request's one rate-limit decision, before the scope check: refused requests count too.
-    const limited = await keyward.limit(result.principal, { cost: config.cost ?? 1 });
+    const pending = keyward.limit(result.principal, { cost: config.cost ?? 1 });
+    const limited = pending instanceof Promise ? await pending : pending; // decided locally: no extra turn
     if (!limited.ok) return fail(reply, limited.failure);
     for (const name in limited.headers) reply.header(name, limited.headers[name]);
     return fail(reply, guard?.(result.principal) ?? null);

@@ -106,7 +106,8 @@ export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Middl
 
 /** The request's one rate-limit decision (or its top-up): false after answering 429, else true with its headers set. */
 async function charge(keyward: Keyward, ctx: Context, cost: number): Promise<boolean> {
-  const limited = await keyward.limit(ctx.state.auth ?? null, { cost, previous: (ctx as Tagged)[LIMIT] });
+  const pending = keyward.limit(ctx.state.auth ?? null, { cost, previous: (ctx as Tagged)[LIMIT] });
+  const limited = pending instanceof Promise ? await pending : pending; // decided locally: no extra turn
   (ctx as Tagged)[LIMIT] = limited;
   if (!limited.ok) {
     send(ctx, keyward.respond(limited.failure));
