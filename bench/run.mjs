@@ -1,14 +1,14 @@
 // `pnpm bench`: runs every benchmark of bench/ one after the other (each in its own process, so
 // none inherits another's heap or JIT state), then writes the summary of targets at the top of
 // bench/RESULTS.md from bench/results.json. Arguments are passed on: `pnpm bench --quick` for a
-// short run (also BENCH_QUICK=1); `--only=core,http,stores` to run some of them (`--only=` runs
+// short run (also BENCH_QUICK=1); `--only=core,http,stores,ratelimit` to run some of them (`--only=` runs
 // none and only rewrites the summary from results.json).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as lib from './lib.mjs';
 import { outFile } from './lib.mjs';
 
-const SCRIPTS = ['core', 'http', 'stores'];
+const SCRIPTS = ['core', 'http', 'stores', 'ratelimit'];
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--only='));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? SCRIPTS;
 const started = performance.now();
@@ -33,7 +33,7 @@ if (all.core !== undefined) {
   const m = all.core.memory;
   rows.push([`core: heap per cached principal at ${m.keys.toLocaleString('en-US')} entries ≤ 1 KB`, mark(m.met), `${lib.fmtBytes(m.memoryKeyStore.perEntry)} (fresh records like a networked store: ${lib.fmtBytes(m.freshRecords.perEntry)})${from('core')}`]);
 }
-for (const section of ['http', 'stores']) {
+for (const section of ['http', 'stores', 'ratelimit']) {
   for (const t of all[section]?.targets ?? []) rows.push([`${section}: ${t.text}`, mark(t.met), t.measured + from(section)]);
 }
 const wiring = [];

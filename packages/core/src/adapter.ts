@@ -35,3 +35,5 @@ export type { FailureResponse } from './http/responses.js';
 export { createLeakReportApi } from './leaks/leak-reports.js';
 export type { LeakLabel, LeakReportApi, LeakReportOptions, LeakReportResponse, LeakedKey } from './leaks/leak-reports.js';
 export type { ReporterPublicKey } from './leaks/public-keys.js';
+export { checkCost } from './ratelimit/limiter.js';
+export type { RateLimitResult } from './ratelimit/limiter.js';

@@ -19,7 +19,8 @@
  * - `invalid_token`: a JWT that fails verification, or a non-JWT on a JWT-only route.
  * - `insufficient_scope`: authenticated, but the route's scopes are not granted.
  * - `forbidden_organization`: authenticated, but the resource belongs to another organization.
- * - `rate_limited`: the key's rate limit is exhausted.
+ * - `rate_limited`: a rate limit of the key (or its organization or owner) is exhausted; retry after `Retry-After`.
+ * - `quota_exceeded`: a usage quota (credits) is spent until it refills.
  * - `auth_unavailable`: the store failed or timed out; clients should retry.
  */
 export type FailureCode =
@@ -32,6 +33,7 @@ export type FailureCode =
   | 'insufficient_scope'
   | 'forbidden_organization'
   | 'rate_limited'
+  | 'quota_exceeded'
   | 'auth_unavailable';
 
 /** Why a present header could not be used. Never contains any part of the credential. */
@@ -84,8 +86,19 @@ export type AuthFailure =
       readonly mode: 'all' | 'any';
     }
   | { readonly code: 'forbidden_organization'; readonly orgId: string | null }
-  | { readonly code: 'rate_limited'; readonly retryAfterSeconds: number }
-  | { readonly code: 'auth_unavailable'; readonly retryAfterSeconds: number; readonly reason: 'store_error' | 'store_timeout' | 'jwks_unavailable' };
+  | { readonly code: 'rate_limited' | 'quota_exceeded'; readonly retryAfterSeconds: number; readonly policy?: RateLimitPolicyInfo; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly code: 'auth_unavailable';
+      readonly retryAfterSeconds: number;
+      readonly reason: 'store_error' | 'store_timeout' | 'jwks_unavailable' | 'limiter_unavailable';
+    };
+
+/** The limit a 429 names: its policy name, its quota (units) and its window (seconds). */
+export interface RateLimitPolicyInfo {
+  readonly name: string;
+  readonly quota: number;
+  readonly windowSeconds: number;
+}
 
 /** Why a JWT was refused. Coarse on purpose: the body never says more than `invalid_token`. */
 export type InvalidTokenReason =

@@ -42,3 +42,8 @@ export type { KeyManager, KeyManagerOptions, CreatedKey, KeyPage, ListPageOption
 export type { ApiKeyInfo, CreateKeyInput } from './keys/key-input.js';
 export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';
 export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
+export { MemoryRateLimitStore } from './ratelimit/memory-rate-limit-store.js';
+export { parseRateLimit } from './ratelimit/limits.js';
+export type { KeyRateLimit, LimitSubject, QuotaPeriod, QuotaRule, RateLimitRule } from './ratelimit/limits.js';
+export type { RateLimitOptions, RateLimitResult } from './ratelimit/limiter.js';
+export type { RateLimitPolicyInfo } from './errors.js';

@@ -6,12 +6,13 @@ import { checkBoolean, checkFunction, checkLogger, checkOptions, checkRange } fr
 import type { ResponseOptions } from './http/responses.js';
 import type { CacheOptions } from './verify/cache.js';
 import { isValidGrant } from './verify/scopes.js';
+import { checkRateLimitOptions } from './ratelimit/rate-limit-options.js';
 import type { UsageOptions } from './verify/usage.js';
 
 const WHERE = 'createKeyward';
 
 const KEYWARD: OptionNames<KeywardOptions> = {
-  store: true, prefixes: true, pepper: true, jwt: true, acceptJwt: true, cache: true, usage: true, keys: true, responses: true,
+  store: true, prefixes: true, pepper: true, jwt: true, acceptJwt: true, cache: true, usage: true, keys: true, responses: true, rateLimit: true,
   storeTimeoutMs: true, retryAfterSeconds: true, maxCredentialLength: true, logger: true, production: true, now: true, random: true,
 };
 const CACHE: OptionNames<CacheOptions> = { max: true, negativeMax: true, ttlMs: true, negativeTtlMs: true, staleIfErrorMs: true };
@@ -70,6 +71,7 @@ export function checkKeywardOptions(options: KeywardOptions): KeywardOptions {
   if (responses.messages !== undefined && (typeof responses.messages !== 'object' || responses.messages === null)) {
     throw new KeywardConfigError(`${WHERE}: "responses.messages" must be an object of failure code → message or function`);
   }
+  checkRateLimitOptions(WHERE, o.rateLimit);
   return options;
 }
 

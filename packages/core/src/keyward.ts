@@ -24,6 +24,9 @@ import { keepSubscribed } from './store/subscription.js';
 import type { UsageOptions } from './verify/usage.js';
 import { UsageRecorder } from './verify/usage.js';
 import { checkKeywardOptions } from './keyward-options.js';
+import type { Principal } from './verify/principal.js';
+import type { RateLimitOptions, RateLimitResult } from './ratelimit/limiter.js';
+import { Limiter, checkCost } from './ratelimit/limiter.js';
 
 /** Options of {@link createKeyward}. Checked once; unknown options are an error naming them. */
 export interface KeywardOptions {
@@ -45,6 +48,8 @@ export interface KeywardOptions {
   readonly keys?: KeyManagerOptions;
   /** Shape of failure responses. */
   readonly responses?: ResponseOptions;
+  /** Rate limits and usage quotas of authenticated requests (none by default). See `keyward.limit`. */
+  readonly rateLimit?: RateLimitOptions;
   /** A store call slower than this (ms) is an outage: 503 (default 2 000). */
   readonly storeTimeoutMs?: number;
   /** `Retry-After` on 503 (default 5 s). */
@@ -67,6 +72,16 @@ export interface Keyward {
   authenticate(headers: HeaderInput): Promise<AuthResult>;
   /** Same, but a request with no credential at all is anonymous (`principal: null`); a bad one still fails. */
   authenticate(headers: HeaderInput, options: { readonly optional: true }): Promise<OptionalAuthResult>;
+  /**
+   * The one rate-limit decision of a request, made by the adapter right after authentication:
+   * spends `cost` (default 1) from every limit and quota of the principal, atomically. Returns the
+   * headers to add (`RateLimit`, `RateLimit-Policy`), or the 429 failure for `respond`. Pass the
+   * request's earlier result as `previous` when another guard asks again: only the difference of
+   * costs is charged, so a request is counted once however many guards run. A value (no promise)
+   * when decided locally: no limits, an anonymous caller, a counter known to be exhausted, or a
+   * store that answers synchronously.
+   */
+  limit(principal: Principal | null, options?: { readonly cost?: number; readonly previous?: RateLimitResult }): RateLimitResult | Promise<RateLimitResult>;
   /** Map a failure to `{ status, headers, body, json }` (SPEC §5). */
   respond(failure: AuthFailure): FailureResponse;
   /** The key manager: create, list, get, revoke, rotate. */
@@ -140,6 +155,14 @@ export function createKeyward(options: KeywardOptions): Keyward {
     warn,
   });
   const respond = createFailureResponder(o.responses);
+  const limiter = o.rateLimit === undefined ? null : new Limiter(o.rateLimit, { now: runtime.now, timeoutMs: o.rateLimit.timeoutMs ?? o.storeTimeoutMs ?? 2_000, retryAfterSeconds, warn });
+  const unlimited: RateLimitResult = Object.freeze({ ok: true, headers: Object.freeze({}), cost: 0 });
+  function limit(principal: Principal | null, options?: { readonly cost?: number; readonly previous?: RateLimitResult }): RateLimitResult | Promise<RateLimitResult> {
+    if (limiter === null) return options?.previous ?? unlimited;
+    const cost = options?.cost ?? 1;
+    checkCost('keyward.limit', cost);
+    return limiter.limit(principal, cost, options?.previous);
+  }
 
   const subscription = keepSubscribed(o.store, (event) => invalidate(event.keyId), { warn, onLive: () => cache.clear() });
 
@@ -151,6 +174,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
 
   const keyward: Keyward = {
     authenticate: authenticate as Keyward['authenticate'],
+    limit,
     respond,
     keys,
     prefixes,

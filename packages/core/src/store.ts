@@ -17,6 +17,8 @@ export type {
 } from './store/key-store.js';
 export { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './store/invalidation.js';
 export type { InvalidationSubscriber } from './store/invalidation.js';
+export type { QuotaBucket, RateLimitBucket, RateLimitDecision, RateLimitRequest, RateLimitStore } from './ratelimit/rate-limit-store.js';
+export { decide as decideRateLimit } from './ratelimit/gcra.js';
 export { checkOptions } from './options.js';
 export type { OptionNames } from './options.js';
 export { KeywardConfigError, KeywardError } from './errors.js';

@@ -14,8 +14,8 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
-import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
+import { KeywardConfigError, assertKeyward, checkCost, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
+import type { AuthFailure, Keyward, ManagementOptions, Principal, RateLimitResult, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
 
 declare global {
   // Express's own augmentation point (as @types/express-serve-static-core documents it).
@@ -34,6 +34,18 @@ declare global {
 export interface ApiKeyAuthOptions {
   /** Let requests with no credential through with `req.auth = null` (a bad credential is still a 401). Default false. */
   readonly optional?: boolean;
+  /**
+   * Units a request spends from the caller's rate limits and quotas (default 1), or a function of
+   * the request. A request is charged once: a later `apiKeyAuth` or {@link rateLimit} on the same
+   * request only tops it up to its own cost.
+   */
+  readonly cost?: number | ((req: Request) => number);
+}
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitGuardOptions {
+  /** Units this route spends (a whole number ≥ 0). */
+  readonly cost: number;
 }
 
 /** Options of {@link apiKeyManagement}. */
@@ -49,7 +61,9 @@ export type OrganizationSource = string | ((req: Request) => string | readonly s
 // A symbol-keyed property, not a WeakMap: a WeakMap entry per short-lived request object costs
 // the garbage collector about 0.7 µs a request (measured in bench/, see RESULTS.md findings).
 const INSTANCE = Symbol('keyward.instance');
-type Tagged = Request & { [INSTANCE]?: Keyward };
+// The request's rate-limit decision, so that it is counted once whatever number of guards run.
+const LIMIT = Symbol('keyward.limit');
+type Tagged = Request & { [INSTANCE]?: Keyward; [LIMIT]?: RateLimitResult };
 
 function send(res: Response, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string }): void {
   res.status(answer.status).set(answer.headers).end(answer.json);
@@ -77,7 +91,8 @@ function guard(name: string, check: (req: Request) => AuthFailure | null): Reque
  */
 export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): RequestHandler {
   assertKeyward('apiKeyAuth', keyward);
-  const optional = checkOptions('apiKeyAuth', options, { optional: true }).optional === true;
+  const { optional = false, cost = 1 } = checkOptions('apiKeyAuth', options, { optional: true, cost: true });
+  if (typeof cost !== 'function') checkCost('apiKeyAuth', cost);
   return (req: Request, res: Response, next: NextFunction) => {
     // Every Authorization line, not only the first that req.headers keeps: two are refused.
     const headers = nodeRequestHeaders(req);
@@ -86,8 +101,46 @@ export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Reque
       if (!result.ok) return send(res, keyward.respond(result.failure));
       req.auth = result.principal;
       (req as Tagged)[INSTANCE] = keyward;
-      next();
+      charge(keyward, req, res, next, typeof cost === 'function' ? cost(req) : cost);
     }, next);
+  };
+}
+
+/** The request's one rate-limit decision (or its top-up): 429 when refused, else its headers and `next()`. */
+function charge(keyward: Keyward, req: Request, res: Response, next: NextFunction, cost: number): void {
+  const done = (limited: RateLimitResult) => {
+    (req as Tagged)[LIMIT] = limited;
+    if (!limited.ok) return send(res, keyward.respond(limited.failure));
+    for (const name in limited.headers) res.setHeader(name, limited.headers[name]!);
+    next();
+  };
+  try {
+    const limited = keyward.limit(req.auth ?? null, { cost, previous: (req as Tagged)[LIMIT] });
+    if (limited instanceof Promise) limited.then(done, next);
+    else done(limited);
+  } catch (error) {
+    next(error);
+  }
+}
+
+/**
+ * Make a route cost more than the default 1 from the caller's rate limits and quotas, when
+ * {@link apiKeyAuth} runs for many routes at once. The request is still counted once: this only
+ * tops it up to `cost`. Place after `apiKeyAuth`.
+ *
+ * @example
+ * ```ts
+ * app.use('/v1', apiKeyAuth(keyward));
+ * app.post('/v1/reports', rateLimit({ cost: 10 }), handler);
+ * ```
+ */
+export function rateLimit(options: RateLimitGuardOptions): RequestHandler {
+  const { cost } = checkOptions('rateLimit', options, { cost: true });
+  checkCost('rateLimit', cost ?? 1);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const keyward = (req as Tagged)[INSTANCE];
+    if (keyward === undefined) return next(new KeywardConfigError('rateLimit needs apiKeyAuth(keyward) to run before it on this route'));
+    charge(keyward, req, res, next, cost ?? 1);
   };
 }
 

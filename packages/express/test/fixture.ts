@@ -3,7 +3,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import type { Keyward } from '@keyward/core';
 import type { HttpScenarioFixture } from '@keyward/core/testing';
-import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
+import { apiKeyAuth, apiKeyManagement, rateLimit, requireOrganization, requireScopes } from '../src/index.js';
 
 /** The scenario suite's routes (see `HttpScenarioFixture`) on an Express app from `createApp`. */
 export function expressFixture(createApp: typeof express, setup?: (app: express.Express) => void): HttpScenarioFixture {
@@ -25,6 +25,8 @@ export function expressFixture(createApp: typeof express, setup?: (app: express.
       app.get('/scopes/any', auth, requireScopes(['triage:read', 'triage:write'], { mode: 'any' }), ok);
       app.get('/orgs/:org', auth, requireOrganization((req) => req.params.org as string | undefined), ok);
       app.get('/acme', auth, requireOrganization('acme'), ok);
+      app.get('/costly', apiKeyAuth(keyward, { cost: 5 }), ok);
+      app.get('/twice', auth, auth, rateLimit({ cost: 3 }), rateLimit({ cost: 3 }), requireOrganization('acme'), ok);
       return createServer(app); // the suite listens on loopback and closes it
     },
   };

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Keyward, Principal } from '@keyward/core';
-import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
+import { apiKeyAuth, apiKeyManagement, rateLimit, requireOrganization, requireScopes } from '../src/index.js';
+import type { ApiKeyAuthOptions } from '../src/index.js';
 
 // Compile-time checks, run by `pnpm --filter @keyward/express typecheck` (tsc); the runtime part is trivial.
 describe('@keyward/express types', () => {
@@ -11,7 +12,9 @@ describe('@keyward/express types', () => {
   });
 
   it('every factory returns an Express RequestHandler', () => {
-    expectTypeOf(apiKeyAuth).parameters.toEqualTypeOf<[Keyward, ({ readonly optional?: boolean } | undefined)?]>();
+    expectTypeOf(apiKeyAuth).parameters.toEqualTypeOf<[Keyward, (ApiKeyAuthOptions | undefined)?]>();
+    expectTypeOf(apiKeyAuth).toBeCallableWith({} as Keyward, { cost: (req: Request) => (req.method === 'POST' ? 5 : 1) });
+    expectTypeOf(rateLimit).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(apiKeyAuth).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(apiKeyManagement).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(requireScopes).toBeCallableWith('agents:run', 'agents:read');

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
+import { KeywardConfigError, assertKeyward, checkCost, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
 import type { AuthFailure, OptionNames, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -37,6 +37,7 @@ function routeGuard(config: KeywardRouteConfig, url: string): ScopeGuard | null 
   if (![undefined, false, 'optional', 'required'].includes(config.auth)) {
     throw new KeywardConfigError(`route ${url}: config.auth must be false, "optional" or "required"`);
   }
+  checkCost(`route ${url}: config`, config.cost);
   if (config.scopes === undefined) {
     if (config.scopeMode !== undefined) throw new KeywardConfigError(`route ${url}: config.scopeMode needs config.scopes`);
     return null;
@@ -75,7 +76,13 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
     const result = mode === 'optional' ? await keyward.authenticate(headers, { optional: true }) : await keyward.authenticate(headers);
     if (!result.ok) return fail(reply, result.failure);
     request.auth = result.principal;
-    return fail(reply, guardOf(config, route.url ?? '')?.(result.principal) ?? null);
+    const guard = guardOf(config, route.url ?? ''); // compiles (and checks) the route's config once
+    // The request's one rate-limit decision, before the scope check: refused requests count too.
+    const pending = keyward.limit(result.principal, { cost: config.cost ?? 1 });
+    const limited = pending instanceof Promise ? await pending : pending; // decided locally: no extra turn
+    if (!limited.ok) return fail(reply, limited.failure);
+    for (const name in limited.headers) reply.header(name, limited.headers[name]);
+    return fail(reply, guard?.(result.principal) ?? null);
   });
   app.decorate('requireScopes', (...args: ScopeGuardArguments) => {
     const check = createScopeGuard(...args);
@@ -90,7 +97,7 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
 /**
  * The keyward plugin: authenticates every route in `onRequest` from `X-API-Key` or
  * `Authorization: Bearer` and sets `request.auth`; route `config` sets `auth`
- * (`false` | `'optional'` | `'required'`), `scopes` and `scopeMode`; decorates the instance with
+ * (`false` | `'optional'` | `'required'`), `scopes`, `scopeMode` and `cost` (rate-limit units, default 1); decorates the instance with
  * `requireScopes(...)` and `requireOrganization(...)` preHandlers. Unknown routes (404) are not
  * authenticated.
  *

@@ -9,6 +9,8 @@ export interface KeywardRouteConfig {
   scopes?: readonly string[];
   /** `'all'` of `scopes` (default) or `'any'` one of them. */
   scopeMode?: ScopeMode;
+  /** Units a request to this route spends from the caller's rate limits and quotas (default 1). Counted once, in `onRequest`. */
+  cost?: number;
 }
 
 /** Options of the default export (`app.register(keywardPlugin, { keyward })`). */

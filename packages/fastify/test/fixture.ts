@@ -18,6 +18,8 @@ export async function buildApp(keyward: Keyward): Promise<FastifyInstance> {
   app.get('/scopes/any', { config: { scopes: ['triage:read', 'triage:write'], scopeMode: 'any' } }, ok);
   app.get('/orgs/:org', { preHandler: app.requireOrganization((request) => (request.params as { org: string }).org) }, ok);
   app.get('/acme', { preHandler: app.requireOrganization('acme') }, ok);
+  app.get('/costly', { config: { cost: 5 } }, ok);
+  app.get('/twice', { config: { cost: 3 }, preHandler: app.requireOrganization('acme') }, ok);
   return app;
 }
 

@@ -15,6 +15,7 @@ describe('@keyward/fastify types', () => {
     expectTypeOf<FastifyContextConfig['auth']>().toEqualTypeOf<false | 'optional' | 'required' | undefined>();
     expectTypeOf<FastifyContextConfig['scopes']>().toEqualTypeOf<readonly string[] | undefined>();
     expectTypeOf<FastifyContextConfig['scopeMode']>().toEqualTypeOf<'all' | 'any' | undefined>();
+    expectTypeOf<FastifyContextConfig['cost']>().toEqualTypeOf<number | undefined>();
     const app = Fastify();
     await app.register(keywardPlugin, { keyward });
     expectTypeOf(app.requireScopes('a:b', 'c:d')).toEqualTypeOf<preHandlerAsyncHookHandler>();
@@ -32,6 +33,7 @@ describe('@keyward/fastify types', () => {
     await withPlugin.register(keywardPlugin, { keyward });
     // @ts-expect-error scopeMode is 'all' | 'any'
     expect(() => withPlugin.get('/x', { config: { scopes: ['a'], scopeMode: 'some' } }, async () => ({}))).toThrow(/mode/);
+    expect(() => withPlugin.get('/y', { config: { cost: 1.5 } }, async () => ({}))).toThrow(/cost/);
     expectTypeOf(apiKeyManagement).parameter(1).toHaveProperty('keyward');
   });
 });

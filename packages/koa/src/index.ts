@@ -14,8 +14,8 @@
  * @module
  */
 import type { Context, Middleware, Next } from 'koa';
-import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
-import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
+import { KeywardConfigError, assertKeyward, checkCost, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
+import type { AuthFailure, Keyward, ManagementOptions, Principal, RateLimitResult, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
 
 /** What keyward puts in `ctx.state`; use it to type an app: `new Koa<KeywardState>()`. */
 export interface KeywardState {
@@ -34,6 +34,18 @@ declare module 'koa' {
 export interface ApiKeyAuthOptions {
   /** Let requests with no credential through with `ctx.state.auth = null` (a bad credential is still a 401). Default false. */
   readonly optional?: boolean;
+  /**
+   * Units a request spends from the caller's rate limits and quotas (default 1), or a function of
+   * the context. A request is charged once: a later `apiKeyAuth` or {@link rateLimit} on the same
+   * request only tops it up to its own cost.
+   */
+  readonly cost?: number | ((ctx: Context) => number);
+}
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitGuardOptions {
+  /** Units this route spends (a whole number ≥ 0). */
+  readonly cost: number;
 }
 
 /** Options of {@link apiKeyManagement}. */
@@ -49,7 +61,9 @@ export type OrganizationSource = string | ((ctx: Context) => string | null | und
 // A symbol-keyed property, not a WeakMap: a WeakMap entry per short-lived request object costs
 // the garbage collector about 0.7 µs a request (measured in bench/, see RESULTS.md findings).
 const INSTANCE = Symbol('keyward.instance');
-type Tagged = Context & { [INSTANCE]?: Keyward };
+// The request's rate-limit decision, so that it is counted once whatever number of guards run.
+const LIMIT = Symbol('keyward.limit');
+type Tagged = Context & { [INSTANCE]?: Keyward; [LIMIT]?: RateLimitResult };
 
 function send(ctx: Context, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string }): void {
   ctx.status = answer.status;
@@ -79,7 +93,8 @@ function guard(name: string, check: (ctx: Context) => AuthFailure | null): Middl
  */
 export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Middleware {
   assertKeyward('apiKeyAuth', keyward);
-  const optional = checkOptions('apiKeyAuth', options, { optional: true }).optional === true;
+  const { optional = false, cost = 1 } = checkOptions('apiKeyAuth', options, { optional: true, cost: true });
+  if (typeof cost !== 'function') checkCost('apiKeyAuth', cost);
   return async (ctx: Context, next: Next) => {
     // Every Authorization line, not only the first that ctx.headers keeps: two are refused.
     const headers = nodeRequestHeaders(ctx.req);
@@ -87,7 +102,41 @@ export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Middl
     if (!result.ok) return send(ctx, keyward.respond(result.failure));
     ctx.state.auth = result.principal;
     (ctx as Tagged)[INSTANCE] = keyward;
-    await next();
+    if (await charge(keyward, ctx, typeof cost === 'function' ? cost(ctx) : cost)) await next();
+  };
+}
+
+/** The request's one rate-limit decision (or its top-up): false after answering 429, else true with its headers set. */
+async function charge(keyward: Keyward, ctx: Context, cost: number): Promise<boolean> {
+  const pending = keyward.limit(ctx.state.auth ?? null, { cost, previous: (ctx as Tagged)[LIMIT] });
+  const limited = pending instanceof Promise ? await pending : pending; // decided locally: no extra turn
+  (ctx as Tagged)[LIMIT] = limited;
+  if (!limited.ok) {
+    send(ctx, keyward.respond(limited.failure));
+    return false;
+  }
+  for (const name in limited.headers) ctx.set(name, limited.headers[name]!);
+  return true;
+}
+
+/**
+ * Make a route cost more than the default 1 from the caller's rate limits and quotas, when
+ * {@link apiKeyAuth} runs for many routes at once. The request is still counted once: this only
+ * tops it up to `cost`. Place after `apiKeyAuth`.
+ *
+ * @example
+ * ```ts
+ * app.use(apiKeyAuth(keyward));
+ * router.post('/v1/reports', rateLimit({ cost: 10 }), handler);
+ * ```
+ */
+export function rateLimit(options: RateLimitGuardOptions): Middleware {
+  const { cost = 1 } = checkOptions('rateLimit', options, { cost: true });
+  checkCost('rateLimit', cost);
+  return async (ctx: Context, next: Next) => {
+    const keyward = (ctx as Tagged)[INSTANCE];
+    if (keyward === undefined) throw new KeywardConfigError('rateLimit needs apiKeyAuth(keyward) to run before it');
+    if (await charge(keyward, ctx, cost)) await next();
   };
 }
 

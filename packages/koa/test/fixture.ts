@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Context, Middleware, Next } from 'koa';
 import type { Keyward } from '@keyward/core';
 import type { HttpScenarioFixture } from '@keyward/core/testing';
-import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
+import { apiKeyAuth, apiKeyManagement, rateLimit, requireOrganization, requireScopes } from '../src/index.js';
 
 /** Runs `chain` like Koa does (a stand-in for a router in these tests). */
 const chain = (middleware: Middleware[]) => (ctx: Context, next: Next) => {
@@ -30,6 +30,8 @@ export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture {
         '/scopes/any': [auth, requireScopes(['triage:read', 'triage:write'], { mode: 'any' }), ok],
         '/orgs/:org': [auth, requireOrganization((ctx) => ctx.path.split('/')[2]), ok],
         '/acme': [auth, requireOrganization('acme'), ok],
+        '/costly': [apiKeyAuth(keyward, { cost: 5 }), ok],
+        '/twice': [auth, auth, rateLimit({ cost: 3 }), rateLimit({ cost: 3 }), requireOrganization('acme'), ok],
       };
       app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
       app.use((ctx, next) => {

@@ -16,4 +16,8 @@ export type { PostgresKeyStoreOptions } from './options.js';
 export { schemaSql } from './schema.js';
 export type { TableOptions } from './schema.js';
 export { PostgresStoreError } from './errors.js';
+export { PostgresRateLimitStore } from './rate-limit-store.js';
+export type { PostgresRateLimitStoreOptions } from './rate-limit-store.js';
+export { rateLimitSchemaSql } from './rate-limit-schema.js';
+export type { RateLimitTableOptions } from './rate-limit-schema.js';
 export type { PGliteLike, PgPoolLike, PostgresClient } from './client.js';

@@ -13,3 +13,5 @@
 export { RedisKeyStore } from './redis-store.js';
 export type { RedisKeyStoreOptions } from './options.js';
 export { RedisKeyStoreError } from './errors.js';
+export { RedisRateLimitStore } from './rate-limit-store.js';
+export type { RedisRateLimitStoreOptions } from './rate-limit-store.js';

@@ -31,6 +31,7 @@ describe('createFailureResponder', () => {
     [{ code: 'invalid_token', reason: 'signature' }, 401],
     [{ code: 'forbidden_organization', orgId: 'acme' }, 403],
     [{ code: 'rate_limited', retryAfterSeconds: 30 }, 429],
+    [{ code: 'quota_exceeded', retryAfterSeconds: 3600 }, 429],
     [{ code: 'auth_unavailable', retryAfterSeconds: 5, reason: 'store_error' }, 503],
   ] as Array<[AuthFailure, number]>)('%j → %i', (failure, status) => {
     const r = respond(failure);
@@ -41,6 +42,22 @@ describe('createFailureResponder', () => {
     if (status === 401) expect(r.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
     if (status === 429 || status === 503) expect(r.headers['retry-after']).toBe(String((failure as { retryAfterSeconds: number }).retryAfterSeconds));
     if (status === 403) expect(r.headers['www-authenticate']).toBeUndefined();
+  });
+
+  it('429 names the limit in the body and carries the limiter\'s RateLimit headers, no-store and Retry-After', () => {
+    const r = respond({
+      code: 'quota_exceeded', retryAfterSeconds: 7200, policy: { name: 'daily', quota: 1000, windowSeconds: 86_400 },
+      headers: { 'ratelimit-policy': '"daily";q=1000;w=86400', ratelimit: '"daily";r=0;t=7200' },
+    });
+    expect(r.status).toBe(429);
+    expect(r.headers).toEqual({
+      'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '7200',
+      'ratelimit-policy': '"daily";q=1000;w=86400', ratelimit: '"daily";r=0;t=7200',
+    });
+    expect(r.body).toEqual({
+      status: 429, error: 'Too Many Requests', code: 'quota_exceeded', message: 'The usage quota daily is spent. It refills in 7200 seconds.',
+      limit: 'daily', quota: 1000, window: 86_400, retryAfterSeconds: 7200,
+    });
   });
 
   it('never reveals the resource organization in a forbidden_organization body', () => {

@@ -11,6 +11,14 @@ export interface FailureBody {
   readonly required?: string | readonly string[];
   /** Scope failures: the key's scopes. */
   readonly provided?: readonly string[];
+  /** 429: name of the exhausted limit or quota. */
+  readonly limit?: string;
+  /** 429: its quota (units per window). */
+  readonly quota?: number;
+  /** 429: its window in seconds. */
+  readonly window?: number;
+  /** 429: seconds to wait, as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
   readonly [extra: string]: unknown;
 }
 
@@ -45,6 +53,7 @@ const STATUS: Record<FailureCode, number> = {
   insufficient_scope: 403,
   forbidden_organization: 403,
   rate_limited: 429,
+  quota_exceeded: 429,
   auth_unavailable: 503,
 };
 
@@ -58,6 +67,7 @@ const TITLE: Record<FailureCode, string> = {
   insufficient_scope: 'Insufficient scope',
   forbidden_organization: 'Forbidden',
   rate_limited: 'Too Many Requests',
+  quota_exceeded: 'Too Many Requests',
   auth_unavailable: 'Service Unavailable',
 };
 
@@ -107,6 +117,8 @@ function defaultMessage(f: AuthFailure): string {
       return 'This key does not belong to the organization that owns this resource.';
     case 'rate_limited':
       return `Too many requests. Retry in ${f.retryAfterSeconds} seconds.`;
+    case 'quota_exceeded':
+      return `The usage quota${f.policy ? ` ${f.policy.name}` : ''} is spent. It refills in ${f.retryAfterSeconds} seconds.`;
     case 'auth_unavailable':
       return `Authentication is temporarily unavailable. Retry in ${f.retryAfterSeconds} seconds.`;
   }
@@ -120,8 +132,9 @@ export type FailureResponder = (failure: AuthFailure) => FailureResponse;
 
 /**
  * Build the one function that maps any failure to `{ status, headers, body }` (SPEC §5): bodies
- * with `status/error/code/message` (+ `required/provided` for scopes), RFC 6750
- * `WWW-Authenticate`, `Retry-After` on 429/503, `Cache-Control: no-store`, optional RFC 9457.
+ * with `status/error/code/message` (+ `required/provided` for scopes, `limit/quota/window/retryAfterSeconds`
+ * for 429s), RFC 6750 `WWW-Authenticate`, `Retry-After` on 429/503, `RateLimit`/`RateLimit-Policy`
+ * on 429, `Cache-Control: no-store`, optional RFC 9457.
  *
  * @example
  * ```ts
@@ -153,8 +166,18 @@ export function createFailureResponder(options: ResponseOptions = {}): FailureRe
       headers['www-authenticate'] = `${challenge}, error="insufficient_scope", scope=${quote(failure.required.join(' '))}`;
     } else if (status === 401) {
       headers['www-authenticate'] = failure.code === 'missing_credentials' ? challenge : `${challenge}, error="invalid_token"`;
-    } else if (failure.code === 'rate_limited' || failure.code === 'auth_unavailable') {
+    } else if (failure.code === 'rate_limited' || failure.code === 'quota_exceeded' || failure.code === 'auth_unavailable') {
       headers['retry-after'] = String(Math.max(1, Math.ceil(failure.retryAfterSeconds)));
+    }
+    if (failure.code === 'rate_limited' || failure.code === 'quota_exceeded') {
+      // draft-ietf-httpapi-ratelimit-headers: RateLimit / RateLimit-Policy as the limiter computed them.
+      if (failure.headers !== undefined) Object.assign(headers, failure.headers);
+      if (failure.policy !== undefined) {
+        fixed.limit = failure.policy.name;
+        fixed.quota = failure.policy.quota;
+        fixed.window = failure.policy.windowSeconds;
+      }
+      fixed.retryAfterSeconds = Math.max(1, Math.ceil(failure.retryAfterSeconds));
     }
     if (problem) {
       fixed.type = problem.typeBase === undefined ? 'about:blank' : `${problem.typeBase}${failure.code}`;
@@ -172,7 +195,7 @@ export function createFailureResponder(options: ResponseOptions = {}): FailureRe
   if (extend !== undefined) return build;
   const memo = new Map<string, FailureResponse>();
   return (failure) => {
-    if (failure.code === 'insufficient_scope' || failure.code === 'rate_limited' || failure.code === 'auth_unavailable' || typeof messages[failure.code] === 'function') {
+    if (failure.code === 'insufficient_scope' || failure.code === 'rate_limited' || failure.code === 'quota_exceeded' || failure.code === 'auth_unavailable' || typeof messages[failure.code] === 'function') {
       return build(failure);
     }
     const key = `${failure.code}:${'reason' in failure ? String(failure.reason) : ''}`;

@@ -1,6 +1,8 @@
 import { KeyManagerError } from '../errors.js';
 import type { KeyPrefix } from './key-format.js';
 import type { ApiKeyRecord } from '../store/key-store.js';
+import type { KeyRateLimit } from '../ratelimit/limits.js';
+import { readKeyRateLimit } from '../ratelimit/key-rate-limit.js';
 
 /** Input of `keyward.keys.create`. */
 export interface CreateKeyInput {
@@ -21,6 +23,11 @@ export interface CreateKeyInput {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Which configured prefix to mint with (`"eck_test_"`); default the first configured. */
   readonly prefix?: string;
+  /**
+   * Rate limits and quotas of this key: each rule replaces the configured one of the same name or
+   * adds to them. Stored in `metadata.keyward.rateLimit` (a name reserved for keyward).
+   */
+  readonly rateLimit?: KeyRateLimit | null;
 }
 
 /** A key as shown to its owner: never the key itself, never its hash. */
@@ -156,11 +163,15 @@ export function readCreateInput(input: CreateKeyInput, ctx: CreateContext) {
     throw invalid('metadata', 'metadata must be JSON-serialisable.');
   }
   if (json.length > 4096) throw invalid('metadata', 'metadata must be at most 4 KiB of JSON.');
+  if (Object.hasOwn(metadata, 'keyward')) throw invalid('metadata', 'metadata.keyward is reserved; set limits with the rateLimit field.');
+  const rateLimit = readKeyRateLimit(input.rateLimit);
   let prefix = ctx.mintPrefix;
   if (input.prefix !== undefined) {
     const found = ctx.prefixes.find((p) => p.prefix === input.prefix);
     if (found === undefined) throw invalid('prefix', `prefix must be one of ${ctx.prefixes.map((p) => p.prefix).join(', ')}.`);
     prefix = found;
   }
-  return { ownerId, orgId, nickname, scopes, expiresAt, metadata: JSON.parse(json) as Record<string, unknown>, prefix };
+  const stored = JSON.parse(json) as Record<string, unknown>;
+  if (rateLimit !== null) stored.keyward = { rateLimit };
+  return { ownerId, orgId, nickname, scopes, expiresAt, metadata: stored, prefix };
 }

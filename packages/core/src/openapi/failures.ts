@@ -6,7 +6,7 @@ import { createFailureResponder } from '../http/responses.js';
  * One representative failure per code. Typed as a record of every {@link FailureCode}, so a code
  * added to keyward without an example here fails to compile: the documents never fall behind.
  */
-const SAMPLES: { readonly [C in FailureCode]: Extract<AuthFailure, { code: C }> } = {
+const SAMPLES: { readonly [C in FailureCode]: AuthFailure & { readonly code: C } } = {
   missing_credentials: { code: 'missing_credentials' },
   malformed_credentials: { code: 'malformed_credentials', reason: 'unsupported_scheme', source: 'authorization' },
   invalid_api_key: { code: 'invalid_api_key', reason: 'bad_checksum' },
@@ -15,7 +15,14 @@ const SAMPLES: { readonly [C in FailureCode]: Extract<AuthFailure, { code: C }> 
   invalid_token: { code: 'invalid_token', reason: 'signature' },
   insufficient_scope: { code: 'insufficient_scope', required: ['agents:run'], provided: ['agents:read'], mode: 'all' },
   forbidden_organization: { code: 'forbidden_organization', orgId: 'acme' },
-  rate_limited: { code: 'rate_limited', retryAfterSeconds: 12 },
+  rate_limited: {
+    code: 'rate_limited', retryAfterSeconds: 12, policy: { name: 'per-minute', quota: 60, windowSeconds: 60 },
+    headers: { 'ratelimit-policy': '"per-minute";q=60;w=60', ratelimit: '"per-minute";r=0;t=12' },
+  },
+  quota_exceeded: {
+    code: 'quota_exceeded', retryAfterSeconds: 3_600, policy: { name: 'daily-credits', quota: 10_000, windowSeconds: 86_400 },
+    headers: { 'ratelimit-policy': '"daily-credits";q=10000;w=86400', ratelimit: '"daily-credits";r=0;t=3600' },
+  },
   auth_unavailable: { code: 'auth_unavailable', reason: 'store_timeout', retryAfterSeconds: 5 },
 };
 

@@ -12,7 +12,7 @@ import { listenOnLoopback } from './listen.js';
 // known to hold independently of any adapter.
 async function start(keyward: Keyward) {
   const management = createManagementApi(keyward);
-  type Route = { optional: boolean; guard?: (p: Principal | null, params: { org?: string }) => AuthFailure | null };
+  type Route = { optional: boolean; guard?: (p: Principal | null, params: { org?: string }) => AuthFailure | null; cost?: number };
   const scoped = (...args: Parameters<typeof createScopeGuard>) => createScopeGuard(...args);
   const routes: Record<string, Route> = {
     '/protected': { optional: false },
@@ -22,6 +22,8 @@ async function start(keyward: Keyward) {
     '/scopes/all': { optional: false, guard: scoped('agents:run', 'agents:read') },
     '/scopes/any': { optional: false, guard: scoped(['triage:read', 'triage:write'], { mode: 'any' }) },
     '/acme': { optional: false, guard: createOrganizationGuard('acme') },
+    '/costly': { optional: false, cost: 5 },
+    '/twice': { optional: false, cost: 3, guard: createOrganizationGuard('acme') },
   };
   const byOrg = createOrganizationGuard((params: { org?: string }) => params.org);
   const server = createServer(async (req, res) => {
@@ -37,7 +39,10 @@ async function start(keyward: Keyward) {
     const result = await keyward.authenticate(nodeRequestHeaders(req), { optional: true });
     const failure = !result.ok ? result.failure : !route.optional && result.principal === null ? { code: 'missing_credentials' as const } : (route.guard?.(result.principal, org === undefined ? {} : { org }) ?? null);
     if (failure) return send(keyward.respond(failure));
-    send({ status: 200, headers: { 'content-type': 'application/json' }, json: JSON.stringify({ auth: result.ok ? result.principal : null }) });
+    let limited = await keyward.limit(result.ok ? result.principal : null, { cost: route.cost ?? 1 });
+    if (path === '/twice') limited = await keyward.limit(result.ok ? result.principal : null, { cost: 3, previous: limited }); // asked again: counted once
+    if (!limited.ok) return send(keyward.respond(limited.failure));
+    send({ status: 200, headers: { 'content-type': 'application/json', ...limited.headers }, json: JSON.stringify({ auth: result.ok ? result.principal : null }) });
   });
   return listenOnLoopback(server);
 }

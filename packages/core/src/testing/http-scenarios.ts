@@ -1,13 +1,14 @@
 import { Server } from 'node:http';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Keyward } from '@keyward/core';
-import { MemoryKeyStore, createKeyward } from '@keyward/core';
+import { MemoryKeyStore, MemoryRateLimitStore, createKeyward } from '@keyward/core';
 import { createFaultyStore } from './fault-store.js';
 import type { FaultyStore } from './fault-store.js';
 import type { ScenarioContext } from './http-scenarios-helpers.js';
 import { signTestJwt } from './http-scenarios-helpers.js';
 import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
 import { managementScenarios } from './http-scenarios-management.js';
+import { rateLimitScenarios } from './http-scenarios-ratelimit.js';
 import { listenOnLoopback } from './listen.js';
 
 /** A running server of an {@link HttpScenarioFixture}. */
@@ -35,6 +36,8 @@ export interface HttpScenarioServer {
  * | `GET /scopes/any` | required, `requireScopes(['triage:read', 'triage:write'], { mode: 'any' })` |
  * | `GET /orgs/:org` | required, `requireOrganization((req) => req.params.org)` |
  * | `GET /acme` | required, `requireOrganization('acme')` |
+ * | `GET /costly` | required, cost 5 (`apiKeyAuth(keyward, { cost: 5 })`, Fastify `config: { cost: 5 }`) |
+ * | `GET /twice` | required twice (`auth, auth`), then `rateLimit({ cost: 3 })` twice and `requireOrganization('acme')` (Fastify: `config: { cost: 3 }` and the organization preHandler) |
  * | `/auth/api-keys` | the management routes (JWT only), with no app-wide body parser |
  *
  * Any other path answers 404.
@@ -72,6 +75,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
       keyward = createKeyward({
         store, prefixes: ['eck_live_', 'eck_test_'], pepper: 'http-scenarios-pepper-0123456789-0123456789',
         jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now, storeTimeoutMs: 250,
+        rateLimit: { store: new MemoryRateLimitStore(), limits: [] }, // keys of the rate-limit scenarios carry their own rules
       });
       const started = await fixture.start(keyward);
       server = started instanceof Server ? await listenOnLoopback(started) : started;
@@ -117,5 +121,6 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     credentialScenarios(ctx);
     guardScenarios(ctx);
     managementScenarios(ctx);
+    rateLimitScenarios(ctx);
   });
 }

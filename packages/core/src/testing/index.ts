@@ -15,6 +15,9 @@
 export { runKeyStoreContract } from './store-contract.js';
 export type { KeyStoreContractFixture, KeyStoreContractOptions } from './store-contract.js';
 export { createTestRecord } from './contract-helpers.js';
+export { runRateLimitStoreContract } from './rate-limit-contract.js';
+export type { RateLimitStoreContractFixture } from './rate-limit-contract.js';
+export { floodInstances } from './shared-limit.js';
 export { runHttpScenarios } from './http-scenarios.js';
 export type { HttpScenarioFixture, HttpScenarioServer } from './http-scenarios.js';
 export { signTestJwt } from './http-scenarios-helpers.js';
