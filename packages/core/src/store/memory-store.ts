@@ -3,11 +3,13 @@ import type {
   ApiKeyRecord,
   InsertResult,
   InvalidationEvent,
+  InvalidationReset,
   KeyStore,
   RotateResult,
 } from './key-store.js';
 
-type Listener = (event: InvalidationEvent) => void;
+/** Memory has no channel to lose, so its subscribers never hear a `reset`. */
+type Listener = (event: InvalidationEvent | InvalidationReset) => void;
 
 /**
  * The in-memory reference {@link KeyStore}: maps by id and by hash plus an owner index, all in

@@ -18,6 +18,8 @@ export { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE } from
 export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';
 export { waitFor } from './contract-helpers.js';
 export { createTcpProxy } from './tcp-proxy.js';
+export { runInvalidationContract } from './invalidation-contract.js';
+export type { InvalidationContractFixture } from './invalidation-contract.js';
 export type { TcpProxy } from './tcp-proxy.js';
 export { runHttpScenarios } from './http-scenarios.js';
 export { listenOnLoopback } from './listen.js';
