@@ -20,7 +20,8 @@ import { registerManagementContext } from './management/context.js';
 import type { Runtime } from './runtime.js';
 import { defaultRuntime } from './runtime.js';
 import type { KeyStore } from './store/key-store.js';
-import { keepSubscribed } from './store/subscription.js';
+import { boundedStore } from './store/store-timeout.js';
+import { subscribeUntilLive } from './store/subscription.js';
 import type { UsageOptions } from './verify/usage.js';
 import { UsageRecorder } from './verify/usage.js';
 import { checkKeywardOptions } from './keyward-options.js';
@@ -123,7 +124,10 @@ export function createKeyward(options: KeywardOptions): Keyward {
   }
   const retryAfterSeconds = o.retryAfterSeconds ?? 5;
   const cache = new VerificationCache(o.cache ?? {}, runtime.random(16));
-  const usage = new UsageRecorder(o.store, o.usage ?? {}, () => warn('keyward: could not write lastUsedAt; will retry on the next flush'));
+  const storeTimeoutMs = o.storeTimeoutMs ?? 2_000;
+  // The key manager and usage writes get the same bound as lookups: a silent store never hangs a caller.
+  const bounded = boundedStore(o.store, storeTimeoutMs);
+  const usage = new UsageRecorder(bounded, o.usage ?? {}, () => warn('keyward: could not write lastUsedAt; will retry on the next flush'));
   const jwtContext = { now: runtime.now, retryAfterSeconds };
   const managementJwt = o.jwt === undefined ? null : createJwtVerifier(o.jwt, jwtContext);
   const apiJwtOptions = o.acceptJwt === true ? o.jwt : o.acceptJwt === false || o.acceptJwt === undefined ? undefined : o.acceptJwt;
@@ -138,13 +142,13 @@ export function createKeyward(options: KeywardOptions): Keyward {
     usage,
     apiJwt,
     now: runtime.now,
-    storeTimeoutMs: o.storeTimeoutMs ?? 2_000,
+    storeTimeoutMs,
     retryAfterSeconds,
     maxCredentialLength,
   });
   const invalidate = (keyId: string) => pipeline.invalidate(keyId);
   const keys = new KeyManager({
-    store: o.store,
+    store: bounded,
     hasher,
     prefixes,
     mintPrefix: prefixes.find((p) => p.prefix === first)!,
@@ -164,7 +168,15 @@ export function createKeyward(options: KeywardOptions): Keyward {
     return limiter.limit(principal, cost, options?.previous);
   }
 
-  const subscription = keepSubscribed(o.store, (event) => invalidate(event.keyId), { warn, onLive: () => cache.clear() });
+  const subscription = subscribeUntilLive(
+    o.store,
+    (event) => {
+      if (event.type !== 'reset') return invalidate(event.keyId);
+      pipeline.reset();
+      warn('keyward: the store invalidation channel was interrupted and is back; cached keys were dropped');
+    },
+    warn,
+  );
 
   function authenticate(headers: HeaderInput, opts?: { readonly optional: true }): Promise<OptionalAuthResult> {
     const result = pipeline.authenticate(headers);

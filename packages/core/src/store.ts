@@ -13,12 +13,12 @@
  * @module
  */
 export type {
-  ApiKeyPage, ApiKeyRecord, InsertOptions, InsertResult, InvalidationEvent, KeyStore, ListByOwnerQuery, ListPosition, RevokeResult, RotateResult,
+  ApiKeyPage, ApiKeyRecord, InsertOptions, InsertResult, InvalidationEvent, InvalidationReset, KeyStore, ListByOwnerQuery, ListPosition, RevokeResult, RotateResult,
 } from './store/key-store.js';
-export { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './store/invalidation.js';
-export type { InvalidationSubscriber } from './store/invalidation.js';
+export { InvalidationHub, decodeInvalidationEvent, encodeInvalidationEvent } from './store/invalidation.js';
+export type { InvalidationHubOptions, OpenInvalidationChannel } from './store/invalidation.js';
 export type { QuotaBucket, RateLimitBucket, RateLimitDecision, RateLimitRequest, RateLimitStore } from './ratelimit/rate-limit-store.js';
 export { decide as decideRateLimit } from './ratelimit/gcra.js';
-export { checkOptions } from './options.js';
+export { checkOptions, checkRange } from './options.js';
 export type { OptionNames } from './options.js';
 export { KeywardConfigError, KeywardError } from './errors.js';

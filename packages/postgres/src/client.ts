@@ -17,10 +17,26 @@ export interface PgNotification {
 }
 
 /**
+ * One `pg` statement. `query_timeout` is pg's own bound (the store sets it on every statement): when
+ * it passes, pg fails the query and the pool discards the connection instead of reusing it, so a
+ * connection that went silent gives its slot back.
+ */
+export interface PgQueryConfig {
+  readonly text: string;
+  readonly values?: unknown[];
+  readonly query_timeout?: number;
+}
+
+/** What runs a {@link PgQueryConfig}: a `pg.Pool` or one of its clients. */
+export interface PgQueryable {
+  query(config: PgQueryConfig): Promise<QueryResultLike>;
+}
+
+/**
  * The part of a `pg.PoolClient` the store uses (structural, so `pg` stays an optional peer):
  * queries, `release`, and the events of the held LISTEN connection.
  */
-export interface PgPoolClientLike extends Queryable {
+export interface PgPoolClientLike extends PgQueryable {
   release(error?: Error | boolean): void;
   on(event: 'notification', listener: (message: PgNotification) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -30,17 +46,24 @@ export interface PgPoolClientLike extends Queryable {
   removeListener(event: 'end', listener: () => void): unknown;
 }
 
+/** The pool settings the store checks (see the README's "recovery bounds"). */
+export interface PgPoolSettings {
+  readonly connectionTimeoutMillis?: number;
+  readonly keepAlive?: boolean;
+}
+
 /**
  * The part of a `pg.Pool` the store uses. A single `pg.Client` is not enough: transactions check out a client.
  *
  * @example
  * ```ts
  * import pg from 'pg';
- * const client: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const client: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 2_000, keepAlive: true });
  * ```
  */
-export interface PgPoolLike extends Queryable {
+export interface PgPoolLike extends PgQueryable {
   connect(): Promise<PgPoolClientLike>;
+  readonly options?: PgPoolSettings;
 }
 
 /**
@@ -90,9 +113,10 @@ export function isPGlite(client: PostgresClient): client is PGliteLike {
 
 /**
  * Wraps the user's client into the store's {@link Database}, choosing by capability (no runtime
- * import of `pg` or PGlite). Throws `KeywardConfigError` for anything else.
+ * import of `pg` or PGlite). Every `pg` statement is bounded by `queryTimeoutMs`. Throws
+ * `KeywardConfigError` for anything else.
  */
-export function toDatabase(client: unknown): Database {
+export function toDatabase(client: unknown, queryTimeoutMs: number): Database {
   if (typeof client !== 'object' || client === null || typeof (client as Queryable).query !== 'function') {
     throw new KeywardConfigError('PostgresKeyStore: "client" must be a pg.Pool or a PGlite instance');
   }
@@ -101,7 +125,21 @@ export function toDatabase(client: unknown): Database {
   if (typeof pool.connect !== 'function' || 'processID' in pool) {
     throw new KeywardConfigError('PostgresKeyStore: "client" must be a pg.Pool (not a single pg.Client) or a PGlite instance');
   }
-  return fromPool(pool as PgPoolLike);
+  return fromPool(pool as PgPoolLike, queryTimeoutMs);
+}
+
+/**
+ * The pool settings a stuck call needs to give its connection back, missing from `pool`: each one
+ * named with what to set. Empty for a pool that has them all.
+ */
+export function missingPoolSettings(pool: PgPoolLike): string[] {
+  const settings = pool.options ?? {};
+  const missing: string[] = [];
+  if (!(typeof settings.connectionTimeoutMillis === 'number' && settings.connectionTimeoutMillis > 0)) {
+    missing.push('connectionTimeoutMillis (e.g. 2000: waiting for a connection, or opening one, is bounded)');
+  }
+  if (settings.keepAlive !== true) missing.push('keepAlive: true (a dead peer is noticed by the kernel)');
+  return missing;
 }
 
 function fromPGlite(db: PGliteLike): Database {
@@ -120,25 +158,29 @@ function fromPGlite(db: PGliteLike): Database {
   };
 }
 
-function fromPool(pool: PgPoolLike): Database {
+function fromPool(pool: PgPoolLike, queryTimeoutMs: number): Database {
+  const on = (target: PgQueryable): Queryable => ({
+    query: (text, values) => target.query({ text, values, query_timeout: queryTimeoutMs }),
+  });
   return {
     kind: 'pg',
-    query: (text, values) => pool.query(text, values),
+    query: on(pool).query,
     async transaction(work) {
       const client = await pool.connect();
+      const session = on(client);
       try {
-        await client.query('BEGIN');
+        await session.query('BEGIN');
         // A query without values uses the simple protocol, which accepts several statements.
-        const result = await work({ query: (text, values) => client.query(text, values), exec: async (text) => void (await client.query(text)) });
-        await client.query('COMMIT');
+        const result = await work({ query: session.query, exec: async (text) => void (await session.query(text)) });
+        await session.query('COMMIT');
         client.release();
         return result;
       } catch (error) {
         try {
-          await client.query('ROLLBACK');
+          await session.query('ROLLBACK');
           client.release();
         } catch (rollbackError) {
-          // The connection is broken: let the pool discard it.
+          // The connection is broken (or silent): let the pool discard it.
           client.release(rollbackError instanceof Error ? rollbackError : true);
         }
         throw error;

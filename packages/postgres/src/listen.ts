@@ -1,39 +1,42 @@
+import type { OpenInvalidationChannel } from '@keyward/core/store';
 import type { PGliteLike, PgNotification, PgPoolClientLike, PgPoolLike } from './client.js';
 
-/** Stops listening and gives back what was held. */
-export type StopListening = () => Promise<void>;
+/** How the held LISTEN connection is watched. */
+export interface ListenTiming {
+  /** Bound of each statement on the connection (LISTEN, the heartbeat, UNLISTEN). */
+  readonly queryTimeoutMs: number;
+  /** How often the connection is checked with `SELECT 1`; 0 for never. */
+  readonly heartbeatMs: number;
+}
 
 /**
- * Starts listening on `channel` and resolves once the server acknowledged LISTEN. `onPayload`
- * receives each notification; `onLost` is called at most once if the connection dies later.
+ * LISTEN on one client checked out of the user's pool and held until stopped or lost. A closed
+ * connection is lost at once; a silent one (no answer to the periodic `SELECT 1` within
+ * `queryTimeoutMs`) is lost at the next heartbeat, since the NOTIFYs it dropped cannot be known. On
+ * loss the client is released with the error, so the pool discards it instead of reusing it.
  */
-export type OpenListen = (channel: string, onPayload: (payload: string) => void, onLost: (error: unknown) => void) => Promise<StopListening>;
-
-/**
- * LISTEN on one client checked out of the user's pool and held until stopped or lost. On loss the
- * client is released with the error, so the pool discards it instead of reusing it.
- */
-export function pgListen(pool: PgPoolLike): OpenListen {
-  return async (channel, onPayload, onLost) => {
+export function pgListen(pool: PgPoolLike, channel: string, timing: ListenTiming): OpenInvalidationChannel {
+  const statement = (text: string) => ({ text, query_timeout: timing.queryTimeoutMs });
+  return async (onPayload, onLost) => {
     const client: PgPoolClientLike = await pool.connect();
     let done = false;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
     const onNotification = (message: PgNotification) => {
       if (message.channel === channel) onPayload(message.payload ?? '');
     };
-    const detach = () => {
+    /** Release first (the pool re-attaches its own error handler), then detach ours. A broken client is discarded. */
+    const release = (broken: unknown) => {
+      clearInterval(heartbeat);
+      if (broken === undefined) client.release();
+      else client.release(broken instanceof Error ? broken : true);
       client.removeListener('notification', onNotification);
       client.removeListener('error', onError);
       client.removeListener('end', onEnd);
     };
-    /** Release first (the pool re-attaches its own error handler), then detach ours. */
-    const releaseBroken = (error: unknown) => {
-      client.release(error instanceof Error ? error : true);
-      detach();
-    };
     const lose = (error: unknown) => {
       if (done) return;
       done = true;
-      releaseBroken(error);
+      release(error);
       onLost(error);
     };
     const onError = (error: Error) => lose(error);
@@ -42,23 +45,32 @@ export function pgListen(pool: PgPoolLike): OpenListen {
     client.on('error', onError);
     client.on('end', onEnd);
     try {
-      await client.query(`LISTEN "${channel}"`);
+      await client.query(statement(`LISTEN "${channel}"`));
     } catch (error) {
-      if (!done) {
-        done = true;
-        releaseBroken(error);
-      }
+      done = true;
+      release(error);
       throw error;
+    }
+    if (timing.heartbeatMs > 0) {
+      let beating = false;
+      heartbeat = setInterval(() => {
+        if (beating || done) return;
+        beating = true;
+        client.query(statement('SELECT 1')).then(
+          () => void (beating = false),
+          (error: unknown) => lose(error),
+        );
+      }, timing.heartbeatMs);
+      heartbeat.unref?.();
     }
     return async () => {
       if (done) return;
       done = true;
       try {
-        await client.query(`UNLISTEN "${channel}"`);
-        client.release();
-        detach();
+        await client.query(statement(`UNLISTEN "${channel}"`));
+        release(undefined);
       } catch (error) {
-        releaseBroken(error);
+        release(error);
       }
     };
   };
@@ -66,12 +78,12 @@ export function pgListen(pool: PgPoolLike): OpenListen {
 
 /**
  * LISTEN through PGlite's own notification support (one instance, one process). Never lost, so
- * never a gap to report (`onLost` is not called): PGlite runs in this process, with no connection
- * between the store and the database that could drop and make it miss a NOTIFY.
- * Stopping is best effort: a PGlite the user already closed has nothing left to unlisten.
+ * never a reset: PGlite runs in this process, with no connection between the store and the
+ * database that could drop or go silent. Stopping is best effort: a PGlite the user already closed
+ * has nothing left to unlisten.
  */
-export function pgliteListen(db: PGliteLike): OpenListen {
-  return async (channel, onPayload) => {
+export function pgliteListen(db: PGliteLike, channel: string): OpenInvalidationChannel {
+  return async (onPayload) => {
     const unlisten = await db.listen(`"${channel}"`, onPayload);
     return () => unlisten().catch(() => undefined);
   };

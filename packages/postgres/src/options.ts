@@ -21,16 +21,33 @@ export interface PostgresKeyStoreOptions {
   readonly reconnectDelayMs?: number;
   /** Longest delay between LISTEN reconnect attempts. Default 5 000 ms. */
   readonly maxReconnectDelayMs?: number;
-  /** Where LISTEN connection warnings go (never key material); `false` silences them. Default `console`. */
+  /**
+   * Bound (ms) of every statement on a `pg.Pool`, passed as pg's `query_timeout`: a statement on a
+   * connection that stopped answering fails after it, and the pool discards that connection. From 1
+   * to 600 000. Default 2 000 (keyward's `storeTimeoutMs`). Not applied by `migrate()` nor to PGlite.
+   */
+  readonly queryTimeoutMs?: number;
+  /**
+   * How often (ms) the held LISTEN connection is checked with `SELECT 1`; one that does not answer
+   * within `queryTimeoutMs` is replaced, and subscribers get a `reset`. 0 turns the check off.
+   * Default 5 000.
+   */
+  readonly heartbeatMs?: number;
+  /**
+   * Where warnings go (LISTEN connection lost, pool settings missing; never key material); `false`
+   * silences them. Default `console`.
+   */
   readonly logger?: { warn(message: string): void } | false;
 }
 
-const KNOWN: OptionNames<PostgresKeyStoreOptions> = { client: true, table: true, schema: true, reconnectDelayMs: true, maxReconnectDelayMs: true, logger: true };
+const KNOWN: OptionNames<PostgresKeyStoreOptions> = {
+  client: true, table: true, schema: true, reconnectDelayMs: true, maxReconnectDelayMs: true, queryTimeoutMs: true, heartbeatMs: true, logger: true,
+};
 
-function checkDelay(value: unknown, name: string): void {
+function checkDelay(value: unknown, name: string, min = 1): void {
   if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 600_000) {
-    throw new KeywardConfigError(`PostgresKeyStore: "${name}" must be a number from 1 to 600000, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 600_000) {
+    throw new KeywardConfigError(`PostgresKeyStore: "${name}" must be a number from ${min} to 600000, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -42,6 +59,8 @@ export function checkStoreOptions(options: PostgresKeyStoreOptions): Partial<Pos
   const checked = checkOptions('PostgresKeyStore', options, KNOWN);
   checkDelay(checked.reconnectDelayMs, 'reconnectDelayMs');
   checkDelay(checked.maxReconnectDelayMs, 'maxReconnectDelayMs');
+  checkDelay(checked.queryTimeoutMs, 'queryTimeoutMs');
+  checkDelay(checked.heartbeatMs, 'heartbeatMs', 0);
   const logger = checked.logger as unknown;
   if (logger !== undefined && logger !== false && typeof (logger as { warn?: unknown } | null)?.warn !== 'function') {
     throw new KeywardConfigError('PostgresKeyStore: "logger" must have a warn(message) method, or be false');

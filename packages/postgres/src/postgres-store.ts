@@ -4,6 +4,8 @@ import type {
   InsertOptions,
   InsertResult,
   InvalidationEvent,
+  InvalidationHub,
+  InvalidationReset,
   KeyStore,
   ListByOwnerQuery,
   RevokeResult,
@@ -11,10 +13,9 @@ import type {
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
 import type { Database, PostgresClient, Queryable } from './client.js';
-import { isPGlite, toDatabase } from './client.js';
+import { isPGlite, missingPoolSettings, toDatabase } from './client.js';
 import { toStoreError, violatedConstraint } from './errors.js';
-import { InvalidationListener } from './invalidation.js';
-import { pgListen, pgliteListen } from './listen.js';
+import { createInvalidationHub } from './invalidation.js';
 import { checkStoreOptions } from './options.js';
 import type { PostgresKeyStoreOptions } from './options.js';
 import { iso, recordValues, SELECT_LIST, toRecord, VALUE_PLACEHOLDERS } from './rows.js';
@@ -29,7 +30,7 @@ class OwnerLimitReached extends Error {}
 /**
  * A {@link KeyStore} on PostgreSQL, over the user's `pg.Pool` or a PGlite instance (one code
  * path for both). It never opens connections of its own: queries go through the pool, and
- * `subscribe` holds one client of the pool for LISTEN (re-acquired with backoff if lost). With
+ * `subscribe` holds one client of the pool for LISTEN (re-acquired with backoff if lost or silent). With
  * PGlite, LISTEN/NOTIFY reaches the stores on the same PGlite instance (a PGlite data directory
  * belongs to one process).
  *
@@ -47,20 +48,30 @@ class OwnerLimitReached extends Error {}
  */
 export class PostgresKeyStore implements KeyStore {
   readonly #db: Database;
+  /** The same, with no statement bound: `migrate()` may wait on another instance's migration. */
+  readonly #unbounded: Database;
   readonly #names: TableNames;
-  readonly #listener: InvalidationListener;
+  readonly #hub: InvalidationHub;
 
   constructor(options: PostgresKeyStoreOptions) {
     const o = checkStoreOptions(options);
-    this.#db = toDatabase(o.client);
+    const queryTimeoutMs = o.queryTimeoutMs ?? 2_000;
+    this.#db = toDatabase(o.client, queryTimeoutMs);
+    this.#unbounded = toDatabase(o.client, 0);
     this.#names = tableNames({ table: o.table, schema: o.schema });
     const client = o.client as PostgresClient;
-    const open = isPGlite(client) ? pgliteListen(client) : pgListen(client);
     const logger = o.logger === false ? null : (o.logger ?? console);
-    this.#listener = new InvalidationListener(open, this.#names.channel, {
-      initialDelayMs: o.reconnectDelayMs ?? 100,
-      maxDelayMs: o.maxReconnectDelayMs ?? 5_000,
-      warn: (message) => logger?.warn(message),
+    const warn = (message: string) => logger?.warn(message);
+    const missing = isPGlite(client) ? [] : missingPoolSettings(client);
+    if (missing.length > 0) {
+      warn(`PostgresKeyStore: the pg.Pool lacks ${missing.join(', ')}; without them a connection that goes silent can hold requests past keyward's timeout (see "Recovery bounds" in the README)`);
+    }
+    this.#hub = createInvalidationHub(client, this.#names.channel, {
+      queryTimeoutMs,
+      heartbeatMs: o.heartbeatMs ?? 5_000,
+      reconnectDelayMs: o.reconnectDelayMs ?? 100,
+      maxReconnectDelayMs: o.maxReconnectDelayMs ?? 5_000,
+      warn,
     });
   }
 
@@ -75,7 +86,7 @@ export class PostgresKeyStore implements KeyStore {
    */
   async migrate(): Promise<void> {
     await this.#run('migrate', () =>
-      this.#db.transaction(async (session) => {
+      this.#unbounded.transaction(async (session) => {
         await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`keyward:migrate:${this.#names.qualified}`]);
         await session.exec(schemaSql({ table: this.#names.table, schema: this.#names.schema ?? undefined }));
       }),
@@ -189,17 +200,17 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   /**
-   * Resolves once LISTEN is active; rejects with {@link PostgresStoreError} if it cannot be.
-   * After a lost LISTEN connection is re-established, `onGap` is called once (never with PGlite,
-   * which has no connection to lose).
+   * Resolves once LISTEN is active; rejects with {@link PostgresStoreError} if it cannot be. A LISTEN
+   * connection that is lost, or found silent by the heartbeat, is re-established in the background,
+   * then each subscriber gets one `{ type: 'reset' }` (never with PGlite, which has no connection to lose).
    */
-  async subscribe(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>> {
-    return this.#run('subscribe', () => this.#listener.subscribe(listener, onGap));
+  async subscribe(onEvent: (event: InvalidationEvent | InvalidationReset) => void): Promise<() => Promise<void>> {
+    return this.#run('subscribe', () => this.#hub.subscribe(onEvent));
   }
 
   /** Drops the subscribers and releases the LISTEN client. Never ends the user's pool or PGlite. */
   async close(): Promise<void> {
-    await this.#listener.close();
+    await this.#hub.close();
   }
 
   async #selectOne(column: 'hash' | 'id', value: string): Promise<ApiKeyRecord | null> {

@@ -1,4 +1,4 @@
-import { KeywardConfigError, checkOptions } from '@keyward/core/store';
+import { KeywardConfigError, checkOptions, checkRange } from '@keyward/core/store';
 import type { OptionNames, RateLimitDecision, RateLimitRequest, RateLimitStore } from '@keyward/core/store';
 import type { Database, PostgresClient } from './client.js';
 import { toDatabase } from './client.js';
@@ -12,9 +12,14 @@ export interface PostgresRateLimitStoreOptions {
   readonly table?: string;
   /** Schema of the table, created by `migrate()` if missing. Default: the connection's `search_path`. */
   readonly schema?: string;
+  /**
+   * pg's `query_timeout` on every decision (ms): a statement stuck on a silent connection fails
+   * and gives its pooled connection back, as for {@link PostgresKeyStore}. Default 2 000.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
-const NAMES: OptionNames<PostgresRateLimitStoreOptions> = { client: true, table: true, schema: true };
+const NAMES: OptionNames<PostgresRateLimitStoreOptions> = { client: true, table: true, schema: true, queryTimeoutMs: true };
 
 /**
  * keyward's rate-limit counters in PostgreSQL (a `pg.Pool` or PGlite), shared by every instance on
@@ -39,8 +44,9 @@ export class PostgresRateLimitStore implements RateLimitStore {
   constructor(options: PostgresRateLimitStoreOptions) {
     if (options === undefined) throw new KeywardConfigError('PostgresRateLimitStore: options must be an object: new PostgresRateLimitStore({ client })');
     const o = checkOptions('PostgresRateLimitStore', options, NAMES);
+    checkRange('PostgresRateLimitStore', o.queryTimeoutMs, 'queryTimeoutMs', 1, 600_000, true);
     try {
-      this.#db = toDatabase(o.client);
+      this.#db = toDatabase(o.client, o.queryTimeoutMs ?? 2_000);
     } catch {
       throw new KeywardConfigError('PostgresRateLimitStore: "client" must be a pg.Pool or a PGlite instance');
     }

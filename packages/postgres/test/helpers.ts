@@ -23,9 +23,12 @@ export async function databaseReachable(): Promise<boolean> {
   }
 }
 
-/** A pool on {@link DATABASE_URL} whose idle-client errors are swallowed (outage tests cut connections on purpose). */
+/**
+ * A pool on {@link DATABASE_URL} whose idle-client errors are swallowed (outage tests cut connections
+ * on purpose), with the settings of the README's recovery bounds.
+ */
 export function createPool(config: pg.PoolConfig = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10, ...config });
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10, connectionTimeoutMillis: 5_000, keepAlive: true, ...config });
   pool.on('error', () => undefined);
   return pool;
 }

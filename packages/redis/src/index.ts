@@ -5,7 +5,7 @@
  * ```ts
  * import { Redis } from 'ioredis';
  * import { RedisKeyStore } from '@keyward/redis';
- * const store = new RedisKeyStore({ client: new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 }) });
+ * const store = new RedisKeyStore({ client: new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1, socketTimeout: 2_000, keepAlive: 10_000 }) });
  * ```
  *
  * @module

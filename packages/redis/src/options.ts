@@ -31,6 +31,17 @@ export interface RedisKeyStoreOptions {
    * From 0 to 366 days. Default 86 400 000 (24 h).
    */
   readonly retainExpiredMs?: number;
+  /**
+   * How often (ms) the subscriber connection is checked with `PING`; one that does not answer
+   * within 2 s (or the client's `socketTimeout`) is reconnected, and subscribers get a `reset`. 0
+   * turns the check off. Default 5 000.
+   */
+  readonly heartbeatMs?: number;
+  /**
+   * Where warnings go (client settings missing, invalidation channel lost; never key material);
+   * `false` silences them. Default `console`.
+   */
+  readonly logger?: { warn(message: string): void } | false;
 }
 
 /** The checked options, with defaults applied. */
@@ -39,9 +50,11 @@ export interface ResolvedOptions {
   readonly subscriber: Redis | Cluster | null;
   readonly prefix: string;
   readonly retainExpiredMs: number;
+  readonly heartbeatMs: number;
+  readonly warn: (message: string) => void;
 }
 
-const KNOWN: OptionNames<RedisKeyStoreOptions> = { client: true, subscriber: true, prefix: true, retainExpiredMs: true };
+const KNOWN: OptionNames<RedisKeyStoreOptions> = { client: true, subscriber: true, prefix: true, retainExpiredMs: true, heartbeatMs: true, logger: true };
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_RETAIN_MS = 366 * 86_400_000;
 
@@ -49,7 +62,7 @@ const MAX_RETAIN_MS = 366 * 86_400_000;
 export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
   // checkOptions accepts a missing object (adapter options are optional); the store's are not.
   if (options === undefined) fail('options must be an object: new RedisKeyStore({ client })');
-  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000 } = checkOptions('RedisKeyStore', options, KNOWN);
+  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000, heartbeatMs = 5_000, logger } = checkOptions('RedisKeyStore', options, KNOWN);
   if (!looksLikeIoredis(client)) fail('"client" must be an ioredis Redis or Cluster instance');
   if (keyPrefixOf(client) !== '') {
     fail('"client" has an ioredis keyPrefix, which the store\'s Lua scripts cannot see; use the "prefix" option instead');
@@ -64,7 +77,34 @@ export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
   if (typeof retainExpiredMs !== 'number' || !Number.isSafeInteger(retainExpiredMs) || retainExpiredMs < 0 || retainExpiredMs > MAX_RETAIN_MS) {
     fail(`"retainExpiredMs" must be an integer from 0 to ${MAX_RETAIN_MS}, got ${JSON.stringify(retainExpiredMs)}`);
   }
-  return { client, subscriber: subscriber ?? null, prefix, retainExpiredMs };
+  if (typeof heartbeatMs !== 'number' || !Number.isSafeInteger(heartbeatMs) || heartbeatMs < 0 || heartbeatMs > 600_000) {
+    fail(`"heartbeatMs" must be an integer from 0 to 600000, got ${JSON.stringify(heartbeatMs)}`);
+  }
+  if (logger !== undefined && logger !== false && typeof (logger as { warn?: unknown } | null)?.warn !== 'function') {
+    fail('"logger" must have a warn(message) method, or be false');
+  }
+  const sink = logger === false ? null : (logger ?? console);
+  const warn = (message: string) => sink?.warn(message);
+  const missing = missingClientSettings(client);
+  if (missing.length > 0) {
+    warn(`RedisKeyStore: the ioredis client lacks ${missing.join(', ')}; without them a connection that goes silent is never replaced and its commands hang (see "Recovery bounds" in the README)`);
+  }
+  return { client, subscriber: subscriber ?? null, prefix, retainExpiredMs, heartbeatMs, warn };
+}
+
+/**
+ * The client settings that make a stuck connection give up, missing from `client`, each named with
+ * what to set: `socketTimeout` (ioredis >= 5.5: a connection that sends no reply in time is
+ * destroyed and reconnected, its commands rejected) and `keepAlive`.
+ */
+export function missingClientSettings(client: Redis | Cluster): string[] {
+  const options = client.options as { socketTimeout?: unknown; keepAlive?: unknown; redisOptions?: { socketTimeout?: unknown; keepAlive?: unknown } };
+  const socketTimeout = options.socketTimeout ?? options.redisOptions?.socketTimeout;
+  const keepAlive = options.keepAlive ?? options.redisOptions?.keepAlive;
+  const missing: string[] = [];
+  if (!(typeof socketTimeout === 'number' && socketTimeout > 0)) missing.push('socketTimeout (e.g. 2000: a connection that stops answering is replaced)');
+  if (!(typeof keepAlive === 'number' && keepAlive > 0)) missing.push('keepAlive (e.g. 10000: a dead peer is noticed by the kernel)');
+  return missing;
 }
 
 function fail(message: string): never {

@@ -5,14 +5,17 @@ import type {
   InsertOptions,
   InsertResult,
   InvalidationEvent,
+  InvalidationHub,
+  InvalidationReset,
   KeyStore,
   ListByOwnerQuery,
   RevokeResult,
   RotateResult,
 } from '@keyward/core/store';
+import { encodeInvalidationEvent } from '@keyward/core/store';
 import { decodeRecord, encodeRecord, pairsToObject } from './codec.js';
 import { RedisKeyStoreError, storeError } from './errors.js';
-import { InvalidationChannel } from './invalidation.js';
+import { SubscriberConnection, createInvalidationHub } from './invalidation.js';
 import { keyNames, liveMember, parseLiveMember } from './key-names.js';
 import type { KeyNames } from './key-names.js';
 import type { RedisKeyStoreOptions } from './options.js';
@@ -43,7 +46,7 @@ const TOUCH_CHUNK = 500;
  * import { Redis } from 'ioredis';
  * import { createKeyward } from '@keyward/core';
  * import { RedisKeyStore } from '@keyward/redis';
- * const client = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+ * const client = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1, socketTimeout: 2_000, keepAlive: 10_000 });
  * const keyward = createKeyward({ store: new RedisKeyStore({ client }), prefixes: ['eck_live_'], pepper });
  * ```
  */
@@ -52,7 +55,8 @@ export class RedisKeyStore implements KeyStore {
   readonly #scripts: Scripted;
   readonly #keys: KeyNames;
   readonly #retainExpiredMs: number;
-  readonly #channel: InvalidationChannel;
+  readonly #subscriber: SubscriberConnection;
+  readonly #hub: InvalidationHub;
 
   constructor(options: RedisKeyStoreOptions) {
     const resolved = resolveOptions(options);
@@ -60,7 +64,8 @@ export class RedisKeyStore implements KeyStore {
     this.#scripts = defineScripts(resolved.client);
     this.#keys = keyNames(resolved.prefix);
     this.#retainExpiredMs = resolved.retainExpiredMs;
-    this.#channel = new InvalidationChannel(resolved.client, resolved.subscriber, this.#keys.channel);
+    this.#subscriber = new SubscriberConnection(resolved.client, resolved.subscriber);
+    this.#hub = createInvalidationHub(this.#subscriber, this.#keys.channel, resolved);
   }
 
   /** The hash tag shared by every key of this store, e.g. `{keyward}`; its keys are named `{keyward}:...`. */
@@ -154,22 +159,23 @@ export class RedisKeyStore implements KeyStore {
   }
 
   /** Sends `event` to every store subscribed on this Redis and prefix, this one included. Carries `{ type, keyId }` only. */
-  publish(event: InvalidationEvent): Promise<void> {
-    return this.#channel.publish(event);
+  async publish(event: InvalidationEvent): Promise<void> {
+    await this.#run('publish', () => this.#client.publish(this.#keys.channel, encodeInvalidationEvent(event)));
   }
 
   /**
-   * Resolves once Redis acknowledged the `SUBSCRIBE`; ioredis re-subscribes by itself after a
-   * reconnect. `onGap` is called once after each loss of the subscriber connection, as soon as the
-   * subscription is acknowledged again: events published meanwhile were lost.
+   * Resolves once Redis acknowledged the `SUBSCRIBE`. When the subscriber connection closes, the
+   * store subscribes again as soon as ioredis has reconnected it, then each subscriber gets one
+   * `{ type: 'reset' }`: events published meanwhile were lost.
    */
-  subscribe(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>> {
-    return this.#channel.subscribe(listener, onGap);
+  subscribe(onEvent: (event: InvalidationEvent | InvalidationReset) => void): Promise<() => Promise<void>> {
+    return this.#run('subscribe', () => this.#hub.subscribe(onEvent));
   }
 
   /** Ends every subscription and disconnects the subscriber the store created. Never closes `client` or a `subscriber` you passed. */
-  close(): Promise<void> {
-    return this.#channel.close();
+  async close(): Promise<void> {
+    await this.#hub.close();
+    this.#subscriber.release();
   }
 
   /** The epoch-ms Redis TTL deadline of a record expiring at `expiresAt`, '' for none. */

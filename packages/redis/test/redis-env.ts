@@ -6,18 +6,26 @@ import { createKeyward } from '@keyward/core';
 import type { Keyward, KeywardOptions } from '@keyward/core';
 import type { KeyStore } from '@keyward/core/store';
 import { createTcpProxy } from '@keyward/core/testing';
-import type { TcpProxy } from '@keyward/core/testing';
-import { RedisKeyStore } from '@keyward/redis';
+import type { InvalidationContractFixture } from '@keyward/core/testing';
+import { RedisKeyStore, RedisKeyStoreError } from '@keyward/redis';
+import { expect } from 'vitest';
 
 /** The Redis the tests use: `REDIS_URL`, default the local server. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * Client options for tests, as the README advises for production: a command fails after one
- * reconnection attempt instead of waiting for Redis (keyward then answers 503), and reconnection
- * is retried quickly so recovery tests are fast.
+ * reconnection attempt instead of waiting for Redis (keyward then answers 503), a silent connection
+ * is replaced, and reconnection is retried quickly so recovery tests are fast.
  */
-export const TEST_CLIENT_OPTIONS: RedisOptions = { maxRetriesPerRequest: 1, retryStrategy: () => 20, connectTimeout: 2_000 };
+export const TEST_CLIENT_OPTIONS: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  retryStrategy: () => 20,
+  connectTimeout: 2_000,
+  // The recovery bounds of the README: a connection that stops answering is replaced.
+  socketTimeout: 1_000,
+  keepAlive: 10_000,
+};
 
 async function probe(): Promise<boolean> {
   const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
@@ -85,32 +93,38 @@ export function createClientVia(host: string, port: number, options: RedisOption
   return client;
 }
 
-/** Two stores on one prefix: one straight on Redis, one through a TCP proxy that a test can stop or cut. */
-export interface ProxiedStores {
-  readonly proxy: TcpProxy;
-  /** On a client connected straight to Redis: it keeps working while the proxy is down. */
-  readonly directStore: RedisKeyStore;
-  /** On a client connected through {@link ProxiedStores.proxy}. */
-  readonly proxiedStore: RedisKeyStore;
-  /** Closes both stores and the proxy, deletes the prefix's keys and disconnects both clients. */
-  close(): Promise<void>;
-}
-
-/** The outage tests' setup: a TCP proxy in front of `REDIS_URL`, and a store on each side of it sharing `prefix`. */
-export async function createProxiedStores(prefix: string): Promise<ProxiedStores> {
+/**
+ * The invalidation contract's fixture: a TCP proxy in front of `REDIS_URL`, a store straight on
+ * Redis, and stores on the same prefix through the proxy (heartbeat every 200 ms).
+ */
+export async function createInvalidationFixture(prefix: string): Promise<InvalidationContractFixture> {
   const proxy = await createTcpProxy(redisTarget());
   const direct = createClient();
-  const proxied = createClientVia(proxy.host, proxy.port);
   const directStore = new RedisKeyStore({ client: direct, prefix });
-  const proxiedStore = new RedisKeyStore({ client: proxied, prefix });
+  const warnings: string[] = [];
   return {
     proxy,
-    directStore,
-    proxiedStore,
-    async close() {
-      await Promise.all([directStore.close(), proxiedStore.close()]);
+    direct: directStore,
+    async connect() {
+      const client = createClientVia(proxy.host, proxy.port);
+      const store = new RedisKeyStore({ client, prefix, heartbeatMs: 200, logger: { warn: (m) => void warnings.push(m) } });
+      return {
+        store,
+        async close() {
+          await store.close();
+          client.disconnect();
+        },
+      };
+    },
+    expectStoreError(error) {
+      expect(error).toBeInstanceOf(RedisKeyStoreError);
+      expect((error as Error).message).toMatch(/^RedisKeyStore\.findByHash failed: \w+$/);
+      expect((error as Error).cause).toBeUndefined();
+    },
+    async cleanup() {
+      expect(warnings.join('\n')).not.toMatch(/[0-9a-f]{64}/); // warnings never carry a key hash
+      await directStore.close();
       await proxy.close();
-      proxied.disconnect();
       await deleteKeys(direct, prefix);
       direct.disconnect();
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './invalidation.js';
-import type { InvalidationEvent } from './key-store.js';
+import { InvalidationHub, decodeInvalidationEvent, encodeInvalidationEvent } from './invalidation.js';
+import type { OpenInvalidationChannel } from './invalidation.js';
+import type { InvalidationEvent, InvalidationReset } from './key-store.js';
 
 describe('invalidation event wire form', () => {
   it('round-trips type and keyId only', () => {
@@ -16,41 +17,105 @@ describe('invalidation event wire form', () => {
     for (const payload of ['', 'not json', 'null', '42', '[]', '{"type":"deleted","keyId":"k"}', '{"type":"revoked"}', '{"type":"revoked","keyId":7}']) {
       expect(decodeInvalidationEvent(payload), payload).toBeNull();
     }
-    expect(decodeInvalidationEvent('{"type":"updated","keyId":"k","extra":1}')).toEqual({ type: 'updated', keyId: 'k' });
+    expect(decodeInvalidationEvent('{"type":"updated","keyId":"k"}')).toEqual({ type: 'updated', keyId: 'k' });
   });
 });
 
-describe('InvalidationListeners', () => {
-  it('delivers to every listener, past one that throws, and not to one that left', () => {
-    const listeners = new InvalidationListeners();
-    const heard: string[] = [];
-    listeners.add(() => {
+/**
+ * An in-process channel for the hub: what a store's LISTEN/SUBSCRIBE connection does, driven by the
+ * test (send a payload, lose the connection, make opening fail). No store behind it: the hub is
+ * store-independent, and the real channels are covered by the invalidation contract on each store.
+ */
+function fakeChannel() {
+  const state = {
+    opens: 0,
+    stops: 0,
+    failNext: false,
+    send: (_payload: string) => undefined as void,
+    lose: (_error: unknown) => undefined as void,
+  };
+  const open: OpenInvalidationChannel = async (onPayload, onLost) => {
+    state.opens++;
+    if (state.failNext) throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    state.send = onPayload;
+    state.lose = onLost;
+    return async () => void state.stops++;
+  };
+  return { state, open };
+}
+
+const recorder = () => {
+  const heard: Array<InvalidationEvent | InvalidationReset> = [];
+  return { heard, onEvent: (event: InvalidationEvent | InvalidationReset) => void heard.push(event) };
+};
+
+describe('InvalidationHub', () => {
+  it('opens one channel for every subscriber, delivers past one that throws, and closes it when the last leaves', async () => {
+    const { state, open } = fakeChannel();
+    const hub = new InvalidationHub({ name: 'Test', open });
+    await hub.subscribe(() => {
       throw new Error('faulty');
     });
-    const gone = listeners.add(() => heard.push('gone'));
-    listeners.add((event) => heard.push(event.keyId));
-    expect(listeners.delete(gone)).toBe(true);
-    expect(listeners.delete(gone)).toBe(false);
-    listeners.deliver({ type: 'revoked', keyId: 'k1' });
-    expect(heard).toEqual(['k1']);
-    expect(listeners.size).toBe(2);
-    listeners.clear();
-    expect(listeners.size).toBe(0);
+    const gone = recorder();
+    const kept = recorder();
+    const stopGone = await hub.subscribe(gone.onEvent);
+    const stopKept = await hub.subscribe(kept.onEvent);
+    expect(state.opens).toBe(1);
+    await stopGone();
+    state.send('not json');
+    state.send(encodeInvalidationEvent({ type: 'revoked', keyId: 'k1' }));
+    expect(kept.heard).toEqual([{ type: 'revoked', keyId: 'k1' }]);
+    expect(gone.heard).toEqual([]);
+    expect(hub.size).toBe(2);
+    await stopKept();
+    expect(state.stops).toBe(0);
+    await hub.close();
+    expect(state.stops).toBe(1);
+    expect(hub.size).toBe(0);
   });
 
-  it('reports a gap once, only to subscribers present when it was marked and still there', () => {
-    const listeners = new InvalidationListeners();
-    const gaps: string[] = [];
-    listeners.add(() => undefined, () => gaps.push('a'));
-    const leaving = listeners.add(() => undefined, () => gaps.push('leaving'));
-    listeners.add(() => undefined, () => {
+  it('rejects a subscribe whose channel cannot be opened, and forgets it', async () => {
+    const { state, open } = fakeChannel();
+    const hub = new InvalidationHub({ name: 'Test', open });
+    state.failNext = true;
+    await expect(hub.subscribe(() => undefined)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(hub.size).toBe(0);
+    state.failNext = false;
+    await hub.subscribe(() => undefined);
+    expect(state.opens).toBe(2);
+    await hub.close();
+  });
+
+  it('reopens a lost channel by itself (retrying failures), then sends one reset to those subscribed during the gap', async () => {
+    const { state, open } = fakeChannel();
+    const warnings: string[] = [];
+    const hub = new InvalidationHub({ name: 'Test', open, warn: (m) => warnings.push(m), reconnectDelayMs: 1, maxReconnectDelayMs: 5 });
+    const a = recorder();
+    const leaving = recorder();
+    await hub.subscribe(() => {
       throw new Error('faulty');
     });
-    listeners.markGap();
-    listeners.add(() => undefined, () => gaps.push('late')); // subscribed during the gap: live when it resolved
-    listeners.delete(leaving);
-    listeners.reportGap();
-    listeners.reportGap();
-    expect(gaps).toEqual(['a']);
+    await hub.subscribe(a.onEvent);
+    const stopLeaving = await hub.subscribe(leaving.onEvent);
+    state.failNext = true;
+    const reset = new Promise<void>((resolve) => void hub.subscribe((event) => event.type === 'reset' && resolve()));
+    state.lose(Object.assign(new Error('gone'), { code: 'ECONNRESET' }));
+    await stopLeaving(); // left during the gap: hears of no reset
+    await new Promise<void>((resolve) => {
+      const check = () => (state.opens >= 3 ? resolve() : setTimeout(check, 1));
+      check();
+    });
+    state.failNext = false;
+    // A subscribe during the gap waits for the channel to be live again (or fails), and owes no reset.
+    const late = recorder();
+    await hub.subscribe(late.onEvent);
+    await reset;
+    state.send(encodeInvalidationEvent({ type: 'updated', keyId: 'k2' }));
+    expect(a.heard).toEqual([{ type: 'reset' }, { type: 'updated', keyId: 'k2' }]);
+    expect(late.heard).toEqual([{ type: 'updated', keyId: 'k2' }]);
+    expect(leaving.heard).toEqual([]);
+    expect(warnings[0]).toBe('Test: invalidation channel lost (ECONNRESET); reopening');
+    expect(warnings.some((w) => w.includes('failed (ECONNREFUSED)'))).toBe(true);
+    await hub.close();
   });
 });

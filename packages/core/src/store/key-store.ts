@@ -109,6 +109,14 @@ export interface InvalidationEvent {
 }
 
 /**
+ * Delivered by `subscribe` after a gap: the channel was interrupted and is live again, so events
+ * published meanwhile may have been lost and the subscriber drops everything it cached.
+ */
+export interface InvalidationReset {
+  readonly type: 'reset';
+}
+
+/**
  * A key store. Methods reject (throw) only for infrastructure failures (connection lost,
  * timeout, ...); the core turns those into `auth_unavailable` (503), never into a 401 or a 200.
  * Expected outcomes (not found, conflicts) are return values.
@@ -187,7 +195,7 @@ export interface KeyStore {
    * Optional: broadcast an invalidation to every instance subscribed on this store (including the
    * sender). Stores shared by several processes implement it with their own channel (Redis
    * pub/sub, Postgres LISTEN/NOTIFY). Delivery order is not promised (each event only drops one key
-   * from the caches), nor delivery during a channel outage (see `subscribe`'s `onGap`).
+   * from the caches), nor delivery during a channel outage (a `reset` follows it, see `subscribe`).
    */
   publish?(event: InvalidationEvent): Promise<void>;
 
@@ -195,13 +203,15 @@ export interface KeyStore {
    * Optional: receive invalidations. Returns an unsubscribe function. A store without it is
    * single-instance; other instances then learn of a revocation within the cache TTL. The
    * subscription must be live when the returned promise resolves: every event published after
-   * that is delivered (Redis, for one, must wait for the SUBSCRIBE acknowledgement).
+   * that is delivered (Redis, for one, must wait for the SUBSCRIBE acknowledgement). A rejection
+   * means the channel could not be opened (the core retries that first subscribe with a backoff).
    *
-   * `onGap`, when given, must be called each time the channel was interrupted (connection lost)
-   * and is live again: events published during the gap may have been lost, so keyward drops its
-   * cache. A store that re-subscribes by itself after a reconnect calls it once it has.
+   * Once subscribed, the store owns the channel: when it is interrupted (connection lost, or found
+   * silent) the store re-establishes it by itself and then delivers `{ type: 'reset' }` once to each
+   * subscriber that was subscribed during the gap, since events published meanwhile may have been
+   * lost. `InvalidationHub` (from `@keyward/core/store`) does all of this given a way to open the channel.
    */
-  subscribe?(listener: (event: InvalidationEvent) => void, onGap?: () => void): Promise<() => Promise<void>>;
+  subscribe?(onEvent: (event: InvalidationEvent | InvalidationReset) => void): Promise<() => Promise<void>>;
 
   /** Optional: release what the store itself created (subscriptions, timers). Never closes the user's client. */
   close?(): Promise<void>;

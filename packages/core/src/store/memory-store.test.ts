@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyStore } from './memory-store.js';
-import type { ApiKeyRecord, InvalidationEvent } from './key-store.js';
+import type { ApiKeyRecord, InvalidationEvent, InvalidationReset } from './key-store.js';
 import { runKeyStoreContract } from '../testing/index.js';
 
 runKeyStoreContract('MemoryKeyStore', () => ({ store: new MemoryKeyStore() }));
@@ -64,7 +64,7 @@ describe('MemoryKeyStore specifics', () => {
 
   it('delivers events asynchronously, never inside publish, and survives a throwing listener', async () => {
     const store = new MemoryKeyStore();
-    const received: InvalidationEvent[] = [];
+    const received: Array<InvalidationEvent | InvalidationReset> = [];
     await store.subscribe(() => {
       throw new Error('listener bug');
     });
@@ -78,7 +78,7 @@ describe('MemoryKeyStore specifics', () => {
 
   it('drops every subscriber on close()', async () => {
     const store = new MemoryKeyStore();
-    const received: InvalidationEvent[] = [];
+    const received: Array<InvalidationEvent | InvalidationReset> = [];
     await store.subscribe((event) => received.push(event));
     await store.close();
     await store.publish({ type: 'revoked', keyId: 'key_1' });

@@ -4,6 +4,7 @@ import type {
   InsertOptions,
   InsertResult,
   InvalidationEvent,
+  InvalidationReset,
   KeyStore,
   ListByOwnerQuery,
   RevokeResult,
@@ -11,7 +12,8 @@ import type {
 } from './key-store.js';
 import { comparePosition } from './list-position.js';
 
-type Listener = (event: InvalidationEvent) => void;
+/** Memory has no channel to lose, so its subscribers never hear a `reset`. */
+type Listener = (event: InvalidationEvent | InvalidationReset) => void;
 
 /**
  * The in-memory reference {@link KeyStore}: maps by id and by hash plus an owner index, all in

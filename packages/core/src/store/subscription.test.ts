@@ -4,6 +4,7 @@ import { MemoryKeyStore } from './memory-store.js';
 import { createFaultyStore } from '../testing/fault-store.js';
 import { RESUBSCRIBE_MIN_MS } from './subscription.js';
 import { PEPPER, apiKey } from '../../test/helpers.js';
+import type { InvalidationEvent, InvalidationReset } from './key-store.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -27,7 +28,7 @@ describe('store invalidation subscription', () => {
     const { key, record } = await keyward.keys.create({ ownerId: 'u1', orgId: 'acme', nickname: 'ci' });
     expect((await keyward.authenticate(apiKey(key))).ok).toBe(true); // now cached
     await vi.advanceTimersByTimeAsync(RESUBSCRIBE_MIN_MS * 2); // second backoff step: live again
-    expect(warnings.some((w) => w.includes('subscribed to store invalidations again'))).toBe(true);
+    expect(warnings.some((w) => w.includes('subscribed to store invalidations; cached keys were dropped'))).toBe(true);
 
     // Another instance revokes in the store and publishes: this instance drops its cached entry.
     await memory.revoke(record.id, new Date());
@@ -68,24 +69,24 @@ describe('store invalidation subscription', () => {
   });
 });
 
-describe('a gap reported by the store', () => {
+describe('a reset reported by the store', () => {
   it('drops the cache, so a revocation missed during the gap is seen at the next request', async () => {
     const memory = new MemoryKeyStore();
-    let reportGap: (() => void) | undefined;
+    let deliver: ((event: InvalidationEvent | InvalidationReset) => void) | undefined;
     const store = createFaultyStore(memory);
-    store.subscribe = (listener, onGap) => {
-      reportGap = onGap;
-      return memory.subscribe(listener);
+    store.subscribe = (onEvent) => {
+      deliver = onEvent;
+      return memory.subscribe(onEvent);
     };
     const warnings: string[] = [];
     const keyward = createKeyward({ store, prefixes: ['eck_test_'], pepper: PEPPER, logger: { warn: (m) => warnings.push(m) }, usage: false });
     await keyward.ready;
-    expect(reportGap).toBeTypeOf('function');
+    expect(deliver).toBeTypeOf('function');
     const { key, record } = await keyward.keys.create({ ownerId: 'u1', orgId: 'acme', nickname: 'ci' });
     expect((await keyward.authenticate(apiKey(key))).ok).toBe(true);
     await memory.revoke(record.id, new Date()); // no event: it was lost
     expect((await keyward.authenticate(apiKey(key))).ok).toBe(true); // still cached, as the gap is not known yet
-    reportGap!();
+    deliver!({ type: 'reset' });
     const after = await keyward.authenticate(apiKey(key));
     expect(after.ok ? null : after.failure.code).toBe('revoked_api_key');
     expect(warnings.some((w) => w.includes('was interrupted'))).toBe(true);

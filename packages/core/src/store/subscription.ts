@@ -1,6 +1,6 @@
-import type { InvalidationEvent, KeyStore } from './key-store.js';
+import type { InvalidationEvent, InvalidationReset, KeyStore } from './key-store.js';
 
-/** First and longest wait between attempts to (re)subscribe to a store's invalidations. */
+/** First and longest wait between attempts of the first subscribe to a store's invalidations. */
 export const RESUBSCRIBE_MIN_MS = 1000;
 export const RESUBSCRIBE_MAX_MS = 30_000;
 
@@ -13,60 +13,60 @@ export interface KeptSubscription {
 }
 
 /**
- * Subscribes `listener` to the store's invalidation channel. When that fails (the store is down
- * at start-up), it warns once and tries again with a doubling backoff (1 s to 30 s, timers
- * unref'd) until it succeeds or is closed. A subscription that becomes live after a failure, and
- * a store that reports a gap in its channel (`subscribe`'s `onGap`), call `onLive`: events
- * published meanwhile were lost, so the caller drops what it cached.
+ * Subscribes `onEvent` to the store's invalidations. Only this first subscribe is retried here
+ * (the store is down at start-up): it warns once and tries again with a doubling backoff (1 s to
+ * 30 s, timers unref'd) until it succeeds or is closed; once live, the store owns its channel and
+ * reports each later gap with a `reset` event. A subscription that becomes live after a failure
+ * delivers a `reset` too: events published meanwhile were lost.
  *
  * @example
  * ```ts
- * const sub = keepSubscribed(store, (e) => cache.delete(e.keyId), { warn, onLive: () => cache.clear() });
+ * const sub = subscribeUntilLive(store, (e) => (e.type === 'reset' ? cache.clear() : cache.delete(e.keyId)), warn);
  * await sub.ready;
  * ```
  */
-export function keepSubscribed(
+export function subscribeUntilLive(
   store: KeyStore,
-  listener: (event: InvalidationEvent) => void,
-  hooks: { readonly warn: (message: string) => void; readonly onLive: () => void },
+  onEvent: (event: InvalidationEvent | InvalidationReset) => void,
+  warn: (message: string) => void,
 ): KeptSubscription {
   let closed = false;
-  let failed = false;
   let unsubscribe: (() => Promise<void>) | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let attempt: Promise<void> = Promise.resolve();
   let delay = RESUBSCRIBE_MIN_MS;
 
-  // The store lost its channel for a while and has it back: what it missed is unknown.
-  const onGap = () => {
-    if (closed) return;
-    hooks.onLive();
-    hooks.warn('keyward: the store invalidation channel was interrupted and is back; cached keys were dropped');
-  };
-
-  const tryOnce = async (): Promise<void> => {
+  /** One attempt; true when it made the subscription live. */
+  const tryOnce = async (): Promise<boolean> => {
     try {
-      const off = await store.subscribe!(listener, onGap);
-      if (closed) return void (await off());
-      unsubscribe = off;
-      if (failed) {
-        hooks.onLive();
-        hooks.warn('keyward: subscribed to store invalidations again; cached keys were dropped');
+      const off = await store.subscribe!((event) => void (closed || onEvent(event)));
+      if (closed) {
+        await off();
+        return false;
       }
+      unsubscribe = off;
+      return true;
     } catch {
-      if (!failed) hooks.warn('keyward: could not subscribe to store invalidations; retrying, and revocations reach this instance within the cache TTL meanwhile');
-      failed = true;
-      if (closed) return;
-      timer = setTimeout(() => {
-        timer = null;
-        attempt = tryOnce();
-      }, delay);
-      timer.unref?.();
-      delay = Math.min(delay * 2, RESUBSCRIBE_MAX_MS);
+      if (delay === RESUBSCRIBE_MIN_MS) warn('keyward: could not subscribe to store invalidations; retrying, and revocations reach this instance within the cache TTL meanwhile');
+      if (!closed) retryLater();
+      return false;
     }
   };
+  const retryLater = () => {
+    timer = setTimeout(() => {
+      timer = null;
+      attempt = tryOnce().then((live) => {
+        if (!live) return;
+        // Live after a failure: what was published meanwhile never reached this instance.
+        onEvent({ type: 'reset' });
+        warn('keyward: subscribed to store invalidations; cached keys were dropped');
+      });
+    }, delay);
+    timer.unref?.();
+    delay = Math.min(delay * 2, RESUBSCRIBE_MAX_MS);
+  };
 
-  if (store.subscribe !== undefined) attempt = tryOnce();
+  if (store.subscribe !== undefined) attempt = tryOnce().then(() => undefined);
   return {
     ready: attempt,
     async close() {

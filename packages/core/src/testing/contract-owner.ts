@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import type { ApiKeyRecord, KeyStore, ListPosition } from '../store/key-store.js';
+import type { ApiKeyRecord, KeyStore, ListPosition } from '@keyward/core/store';
 import { at, HOUR } from './contract-helpers.js';
 import type { ContractContext } from './contract-helpers.js';
 

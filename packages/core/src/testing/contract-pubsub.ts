@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import type { InvalidationEvent, KeyStore } from '@keyward/core/store';
+import type { InvalidationEvent, InvalidationReset, KeyStore } from '@keyward/core/store';
 import { randomKeyId, waitFor } from './contract-helpers.js';
 import type { ContractContext } from './contract-helpers.js';
 
@@ -24,9 +24,9 @@ export function describePubSubContract({ store, test }: ContractContext, support
       expect(subscribe, 'the store has no subscribe(): pass { supportsPubSub: false } if it has no channel').toBeTypeOf('function');
       return { publish: publish!.bind(store()), subscribe: subscribe!.bind(store()) };
     };
-    const collector = (keyId: string): { events: InvalidationEvent[]; listener: (event: InvalidationEvent) => void } => {
+    const collector = (keyId: string): { events: InvalidationEvent[]; listener: (event: InvalidationEvent | InvalidationReset) => void } => {
       const events: InvalidationEvent[] = [];
-      return { events, listener: (event) => void (event.keyId === keyId && events.push(event)) };
+      return { events, listener: (event) => void (event.type !== 'reset' && event.keyId === keyId && events.push(event)) };
     };
     test('delivers each event, carrying only type and keyId, to every subscriber including the publisher', async () => {
       const { publish, subscribe } = pubSub();

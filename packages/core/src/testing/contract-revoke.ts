@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import type { RevokeResult, RotateResult } from '../store/key-store.js';
+import type { RevokeResult, RotateResult } from '@keyward/core/store';
 import { at, expectRecord, HOUR, randomKeyId } from './contract-helpers.js';
 import type { ContractContext } from './contract-helpers.js';
 

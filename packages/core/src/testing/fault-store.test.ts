@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyStore } from '../store/memory-store.js';
-import type { ApiKeyRecord, InvalidationEvent, KeyStore } from '../store/key-store.js';
+import type { ApiKeyRecord, InvalidationEvent, InvalidationReset, KeyStore } from '../store/key-store.js';
 import { createFaultyStore, INJECTED_ERROR_MESSAGE, RELEASED_HANG_MESSAGE } from './fault-store.js';
 import { runKeyStoreContract } from './store-contract.js';
 
@@ -63,7 +63,7 @@ describe('createFaultyStore', () => {
     });
     expect([bare.publish, bare.subscribe, bare.close]).toEqual([undefined, undefined, undefined]);
     const full = createFaultyStore(inner);
-    const received: InvalidationEvent[] = [];
+    const received: Array<InvalidationEvent | InvalidationReset> = [];
     await full.subscribe?.((event) => received.push(event));
     await full.publish?.({ type: 'updated', keyId: 'key_1' });
     await new Promise<void>((resolve) => queueMicrotask(resolve));

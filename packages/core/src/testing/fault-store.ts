@@ -110,7 +110,7 @@ export function createFaultyStore(inner: KeyStore): FaultyStore {
   }
   if (inner.subscribe) {
     const subscribe = inner.subscribe.bind(inner);
-    store.subscribe = (listener, onGap) => guard(() => subscribe(listener, onGap));
+    store.subscribe = (onEvent) => guard(() => subscribe(onEvent));
   }
   if (inner.close) {
     const close = inner.close.bind(inner);

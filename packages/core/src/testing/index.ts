@@ -24,6 +24,8 @@ export { signTestJwt } from './http-scenarios-helpers.js';
 export { createFaultyStore } from './fault-store.js';
 export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';
 export { createTcpProxy } from './tcp-proxy.js';
+export { runInvalidationContract } from './invalidation-contract.js';
+export type { InvalidationContractFixture } from './invalidation-contract.js';
 export type { TcpProxy } from './tcp-proxy.js';
 export { runLeakReportScenarios } from './leak-scenarios.js';
 export type { LeakReportFixture } from './leak-scenarios.js';

@@ -57,4 +57,37 @@ describe('createTcpProxy', () => {
       await proxy.close();
     }
   });
+
+  it('silence keeps connections open and drops bytes both ways; resume forwards again', async () => {
+    const proxy = await createTcpProxy({ host: '127.0.0.1', port: echoPort });
+    try {
+      const socket = connect(proxy.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const received: string[] = [];
+      socket.on('data', (data) => received.push(data.toString()));
+      const echoed = (text: string) => waitFor(() => received.join('').endsWith(text));
+      socket.write('one');
+      await echoed('one');
+      proxy.silence();
+      socket.write('lost');
+      // Answered by a second connection opened (and silenced) meanwhile: nothing comes back.
+      const other = connect(proxy.port, '127.0.0.1');
+      await new Promise<void>((resolve) => other.once('connect', () => resolve()));
+      let otherData = '';
+      other.on('data', (data) => (otherData += data.toString()));
+      other.write('also lost');
+      await waitFor(() => proxy.droppedBytes === 'lostalso lost'.length);
+      expect(proxy.connections).toBe(2);
+      proxy.resume();
+      socket.write('two');
+      await echoed('two');
+      expect(received.join('')).toBe('onetwo');
+      other.write('back');
+      await waitFor(() => otherData === 'back');
+      socket.destroy();
+      other.destroy();
+    } finally {
+      await proxy.close();
+    }
+  });
 });

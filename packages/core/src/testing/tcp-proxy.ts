@@ -13,6 +13,16 @@ export interface TcpProxy {
   stop(): Promise<void>;
   /** Listens again on the same port: the server is back. */
   start(): Promise<void>;
+  /**
+   * The link goes silent: connections stay open (nothing is closed or refused) but every byte is
+   * dropped, both ways, as with a stalled pooler or a half-open network path. New connections are
+   * accepted and silent too.
+   */
+  silence(): void;
+  /** Forwards bytes again (those dropped while silent are lost for good). */
+  resume(): void;
+  /** Bytes dropped while silent, both ways, since the proxy was created. */
+  readonly droppedBytes: number;
   /** Open client connections. */
   readonly connections: number;
   /** Stops for good. */
@@ -30,10 +40,25 @@ export interface TcpProxy {
  * const client = new Redis({ host: proxy.host, port: proxy.port });
  * await proxy.stop();  // the store errors → keyward answers 503
  * await proxy.start(); // the client reconnects → 200 again, no restart
+ * proxy.silence();      // open but mute: store calls must time out, never hang
+ * proxy.resume();
  * ```
  */
 export async function createTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let silent = false;
+  let dropped = 0;
+  /** Forwards `from` to `to` unless the link is silent (then the bytes are dropped). */
+  const forward = (from: Socket, to: Socket) => {
+    from.on('data', (chunk: Buffer) => {
+      if (silent) return void (dropped += chunk.length);
+      if (to.destroyed) return;
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    });
+  };
   const clients = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -48,8 +73,8 @@ export async function createTcpProxy(target: { host: string; port: number }): Pr
     track(upstream);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
+    forward(client, upstream);
+    forward(upstream, client);
   };
   let server: Server | null = null;
   let port = 0;
@@ -81,10 +106,19 @@ export async function createTcpProxy(target: { host: string; port: number }): Pr
     get port() {
       return port;
     },
+    get droppedBytes() {
+      return dropped;
+    },
     get connections() {
       return clients.size;
     },
     dropConnections,
+    silence: () => {
+      silent = true;
+    },
+    resume: () => {
+      silent = false;
+    },
     stop,
     start: async () => {
       if (server === null) await listen();

@@ -11,6 +11,9 @@ import { parseKey } from '../keys/key-format.js';
 import type { Principal } from './principal.js';
 import type { ApiKeyRecord, KeyStore } from '../store/key-store.js';
 import type { UsageRecorder } from './usage.js';
+import { StoreTimeoutError, withStoreTimeout } from '../store/store-timeout.js';
+
+export { StoreTimeoutError } from '../store/store-timeout.js';
 
 /** Result of authentication: a principal, or a failure value. Never an exception. */
 export type AuthResult = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly failure: AuthFailure };
@@ -70,8 +73,13 @@ function deepFreeze<T>(value: T): T {
  * hash (concurrent misses share one lookup) → revoked? → expired? → principal.
  */
 export class Pipeline {
-  readonly #inflight = new Map<string, Promise<Lookup>>();
-  /** Bumped by every invalidation; a lookup that started before one does not fill the cache. */
+  /**
+   * Lookups in flight, by cache tag, with the epoch they started in. A request shares one only if
+   * no invalidation (nor reset) came since it started: a request that starts after an invalidation
+   * is never answered from a lookup that started before it.
+   */
+  readonly #inflight = new Map<string, { readonly epoch: number; readonly lookup: Promise<Lookup> }>();
+  /** Bumped by every invalidation and reset; a lookup that started before one neither serves later requests nor fills the cache. */
   #epoch = 0;
 
   constructor(private readonly parts: PipelineParts) {}
@@ -105,10 +113,13 @@ export class Pipeline {
     const cached = cache.get(tag);
     if (cached !== undefined && cached.freshUntil > now) return this.#evaluate(cached, now);
 
-    let pending = this.#inflight.get(tag);
+    const shared = this.#inflight.get(tag);
+    let pending = shared?.epoch === this.#epoch ? shared.lookup : undefined;
     if (pending === undefined) {
-      pending = this.#lookup(parsed.key, tag, cached).finally(() => this.#inflight.delete(tag));
-      this.#inflight.set(tag, pending);
+      const started = { epoch: this.#epoch, lookup: this.#lookup(parsed.key, tag, cached) };
+      started.lookup.finally(() => this.#inflight.get(tag) === started && this.#inflight.delete(tag)).catch(() => undefined);
+      this.#inflight.set(tag, started);
+      pending = started.lookup;
     }
     return pending.then((lookup) => ('failure' in lookup ? { ok: false, failure: lookup.failure } : this.#evaluate(lookup.entry, this.parts.now())));
   }
@@ -117,6 +128,12 @@ export class Pipeline {
   invalidate(keyId: string): void {
     this.#epoch++;
     this.parts.cache.deleteByKeyId(keyId);
+  }
+
+  /** Forget everything cached, and every lookup in flight (after a gap in the store's invalidations). */
+  reset(): void {
+    this.#epoch++;
+    this.parts.cache.clear();
   }
 
   #evaluate(entry: CacheEntry, now: number): AuthResult {
@@ -134,7 +151,7 @@ export class Pipeline {
     try {
       for (const fn of [hasher.current, ...hasher.previous]) {
         const hash = fn.hash(parsed.key);
-        const candidate = await this.#withTimeout(store.findByHash(hash));
+        const candidate = await withStoreTimeout(store.findByHash(hash), this.parts.storeTimeoutMs);
         // Defence in depth: the store's index must have matched exactly (constant-time compare).
         if (candidate !== null && sameHex(candidate.hash, hash) && candidate.prefix === parsed.prefix.prefix) {
           record = candidate;
@@ -163,23 +180,5 @@ export class Pipeline {
           };
     if (epoch === this.#epoch) cache.set(tag, entry);
     return { entry };
-  }
-
-  #withTimeout<T>(promise: Promise<T>): Promise<T> {
-    const ms = this.parts.storeTimeoutMs;
-    if (!(ms > 0)) return promise;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-  }
-}
-
-/** The store did not answer within `storeTimeoutMs`. */
-export class StoreTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`key store did not answer within ${ms} ms`);
-    this.name = 'StoreTimeoutError';
   }
 }
