@@ -5,18 +5,21 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Server } from 'node:http';
-import { createKeyward, MemoryKeyStore } from '@keyward/core';
+import { createKeyward, MemoryKeyStore, MemoryRateLimitStore, parseRateLimit } from '@keyward/core';
 
 /** Key prefixes: `eck_live_` mints, `eck_test_` is accepted too. */
 export const PREFIXES = ['eck_live_', 'eck_test_'];
 const ALLOWED_SCOPES = ['agents:run', 'agents:read', 'triage:read', 'triage:write', 'webhooks:read', 'webhooks:write', 'batch:run', 'batch:read'];
 /** Pepper when KEYWARD_PEPPER is unset (development only: it is public). */
 export const DEMO_PEPPER = 'demo-pepper-do-not-use-in-production-0123456789';
+/** Each key's limit when KEYWARD_RATE_LIMIT is unset; each organization gets ten times as much. */
+export const DEFAULT_RATE_LIMIT = '100/min';
 /** The runs store keeps the newest 1 000 runs per organization, of the 100 organizations that queued last. */
 export const RUN_LIMITS = Object.freeze({ perOrganization: 1_000, organizations: 100 });
 
 /**
- * Read PORT, KEYWARD_JWT_SECRET, KEYWARD_PEPPER, KEYWARD_STORE, KEYWARD_STORE_PREFIX. Throws an
+ * Read PORT, KEYWARD_JWT_SECRET, KEYWARD_PEPPER, KEYWARD_STORE, KEYWARD_STORE_PREFIX and
+ * KEYWARD_RATE_LIMIT (`<n>/<sec|min|hour|day>` per key, all n at once as a burst). Throws an
  * Error naming the variable at fault, never its value (a store URL may hold a password).
  * @param {Record<string, string | undefined>} env
  */
@@ -48,8 +51,15 @@ export function readConfig(env) {
     pepperIsDemo: pepper === undefined,
     store: spec,
     storePrefix: nonEmpty(env.KEYWARD_STORE_PREFIX),
+    rateLimit: rateLimitsOf(nonEmpty(env.KEYWARD_RATE_LIMIT) ?? DEFAULT_RATE_LIMIT),
   };
 }
+
+/** The per-key limit and the per-organization one, ten times larger (more keys buy no more requests). @param {string} text */
+const rateLimitsOf = (text) => [
+  parseRateLimit(text, { name: 'per-key', source: 'KEYWARD_RATE_LIMIT' }),
+  parseRateLimit(text, { name: 'per-org', per: 'org', times: 10, source: 'KEYWARD_RATE_LIMIT' }),
+];
 
 /** @param {string | undefined} value */
 const nonEmpty = (value) => (value === undefined || value.trim() === '' ? undefined : value);
@@ -71,12 +81,15 @@ async function load(...names) {
 
 /** @param {ReturnType<typeof readConfig>} config */
 async function openStore({ store: spec, storePrefix: prefix }) {
-  if (spec.kind === 'memory') return { store: new MemoryKeyStore(), description: 'memory (keys are lost at exit)', close: async () => {} };
+  if (spec.kind === 'memory') {
+    return { store: new MemoryKeyStore(), rateLimitStore: new MemoryRateLimitStore(), description: 'memory (keys are lost at exit)', close: async () => {} };
+  }
   if (spec.kind === 'redis') {
-    const [{ Redis }, { RedisKeyStore }] = await load('ioredis', '@keyward/redis');
+    const [{ Redis }, { RedisKeyStore, RedisRateLimitStore }] = await load('ioredis', '@keyward/redis');
     // A Redis that stops answering without closing the connection: commands give up after 1.5 s
-    // (below keyward's 2 s store timeout), keepalive notices a dead link, no queue through outages.
-    const client = new Redis(spec.url, { lazyConnect: true, connectTimeout: 2_000, commandTimeout: 1_500, keepAlive: 10_000, maxRetriesPerRequest: 1 });
+    // (below keyward's 2 s store timeout), a socket silent for 5 s is dropped and reconnected,
+    // keepalive notices a dead link, and nothing queues through an outage.
+    const client = new Redis(spec.url, { lazyConnect: true, connectTimeout: 2_000, commandTimeout: 1_500, socketTimeout: 5_000, keepAlive: 10_000, maxRetriesPerRequest: 1 });
     let lastError = /** @type {Error | undefined} */ (undefined);
     let ready = false;
     // One line per outage instead of ioredis' stack per failed reconnect (host and port, no password).
@@ -90,9 +103,10 @@ async function openStore({ store: spec, storePrefix: prefix }) {
       throw new Error(`could not connect to Redis: ${(lastError ?? error).message}`);
     });
     const store = new RedisKeyStore({ client, ...(prefix === undefined ? {} : { prefix }) });
-    return { store, description: 'Redis', close: closeBoth(store, async () => void (await client.quit())) };
+    const rateLimitStore = new RedisRateLimitStore({ client, ...(prefix === undefined ? {} : { prefix }) });
+    return { store, rateLimitStore, description: 'Redis', close: closeBoth(store, async () => void (await client.quit())) };
   }
-  const [driver, { PostgresKeyStore }] = await load(spec.kind === 'pglite' ? '@electric-sql/pglite' : 'pg', '@keyward/postgres');
+  const [driver, { PostgresKeyStore, PostgresRateLimitStore }] = await load(spec.kind === 'pglite' ? '@electric-sql/pglite' : 'pg', '@keyward/postgres');
   let client, description;
   if (spec.kind === 'pglite') [client, description] = [await driver.PGlite.create(spec.dir), `PGlite in ${spec.dir}`];
   else {
@@ -104,11 +118,16 @@ async function openStore({ store: spec, storePrefix: prefix }) {
   }
   const closeClient = () => (spec.kind === 'pglite' ? client.close() : client.end());
   const store = new PostgresKeyStore({ client, ...(prefix === undefined ? {} : { schema: prefix }) });
-  await store.migrate().catch(async (/** @type {unknown} */ error) => {
+  const rateLimitStore = new PostgresRateLimitStore({ client, ...(prefix === undefined ? {} : { schema: prefix }) });
+  const migrate = async () => {
+    await store.migrate();
+    await rateLimitStore.migrate();
+  };
+  await migrate().catch(async (/** @type {unknown} */ error) => {
     await closeClient();
     throw error;
   });
-  return { store, description, close: closeBoth(store, closeClient) };
+  return { store, rateLimitStore, description, close: closeBoth(store, closeClient) };
 }
 
 /** @param {{ close?: () => Promise<void> }} store @param {() => Promise<unknown>} closeClient */
@@ -286,6 +305,8 @@ export async function startReferenceApp(framework, env = process.env) {
       // Management tokens: HS256, from this issuer for this audience, with an expiry of at most a day.
       jwt: { secret: config.jwtSecret, algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, orgClaim: 'org', maxTokenLifetimeSeconds: 86_400 },
       keys: { allowedScopes: ALLOWED_SCOPES },
+      // Every authenticated /v1/* request spends one unit of its key's limit and of its organization's.
+      rateLimit: { store: opened.rateLimitStore, limits: config.rateLimit },
     });
     cleanups.unshift(() => keyward.close());
     await keyward.ready;

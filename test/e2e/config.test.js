@@ -26,6 +26,16 @@ describe('readConfig', () => {
     expect(readConfig(env)).toMatchObject({ port: 0, jwtSecret: env.KEYWARD_JWT_SECRET, jwtSecretGenerated: false, pepper: env.KEYWARD_PEPPER, pepperIsDemo: false, store: { kind: 'redis', url: env.KEYWARD_STORE }, storePrefix: 'kw_test' });
   });
 
+  it('reads KEYWARD_RATE_LIMIT as the per-key limit (default 100/min) and gives each organization ten times that', () => {
+    expect(readConfig({}).rateLimit).toEqual([
+      { name: 'per-key', limit: 100, windowSeconds: 60, burst: 100, per: 'key' },
+      { name: 'per-org', limit: 1000, windowSeconds: 60, burst: 1000, per: 'org' },
+    ]);
+    expect(readConfig({ KEYWARD_RATE_LIMIT: '5/sec' }).rateLimit[0]).toMatchObject({ limit: 5, windowSeconds: 1, burst: 5 });
+    expect(readConfig({ KEYWARD_RATE_LIMIT: '2/day' }).rateLimit[1]).toMatchObject({ limit: 20, windowSeconds: 86_400, per: 'org' });
+    expect(() => readConfig({ KEYWARD_RATE_LIMIT: 'lots' })).toThrow(/KEYWARD_RATE_LIMIT/);
+  });
+
   it('refuses a bad PORT or store, naming the variable but not echoing a store URL', () => {
     expect(() => readConfig({ PORT: 'http' })).toThrow(/PORT/);
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);

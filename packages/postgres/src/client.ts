@@ -188,3 +188,10 @@ function fromPool(pool: PgPoolLike, queryTimeoutMs: number): Database {
     },
   };
 }
+
+/**
+ * The advisory lock every keyward migration holds for its transaction (key store and rate-limit
+ * store alike): two of them creating the same schema at once would otherwise race on
+ * `CREATE SCHEMA IF NOT EXISTS`, which is not concurrency-safe in PostgreSQL.
+ */
+export const MIGRATION_LOCK = 'keyward:migrate';

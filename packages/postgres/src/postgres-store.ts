@@ -13,7 +13,7 @@ import type {
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
 import type { Database, PostgresClient, Queryable } from './client.js';
-import { isPGlite, missingPoolSettings, toDatabase } from './client.js';
+import { MIGRATION_LOCK, isPGlite, missingPoolSettings, toDatabase } from './client.js';
 import { toStoreError, violatedConstraint } from './errors.js';
 import { createInvalidationHub } from './invalidation.js';
 import { checkStoreOptions } from './options.js';
@@ -82,12 +82,13 @@ export class PostgresKeyStore implements KeyStore {
 
   /**
    * Creates the schema (if configured), the table and its indexes if missing. Idempotent, and safe
-   * to run from several instances at once (serialised by a transaction-scoped advisory lock).
+   * to run from several instances at once, and beside a `PostgresRateLimitStore.migrate()` creating the
+   * same schema: every keyward migration takes one transaction-scoped advisory lock.
    */
   async migrate(): Promise<void> {
     await this.#run('migrate', () =>
       this.#unbounded.transaction(async (session) => {
-        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`keyward:migrate:${this.#names.qualified}`]);
+        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
         await session.exec(schemaSql({ table: this.#names.table, schema: this.#names.schema ?? undefined }));
       }),
     );

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { KeywardConfigError } from '@keyward/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresKeyStore, schemaSql } from '../src/index.js';
+import { PostgresKeyStore, PostgresRateLimitStore, schemaSql } from '../src/index.js';
 import { createPool, databaseReachable, dropSchema, randomSchema } from './helpers.js';
 
 describe('schema.sql', () => {
@@ -83,5 +83,21 @@ describe.skipIf(!reachable)('migrate() on PostgreSQL (DATABASE_URL)', () => {
       { column_name: 'metadata', data_type: 'jsonb' },
       { column_name: 'scopes', data_type: 'ARRAY' },
     ]);
+  }, 20_000);
+
+  it('the key store and the rate-limit store migrate the same new schema at once without racing on CREATE SCHEMA', async () => {
+    const fresh = randomSchema();
+    try {
+      for (let round = 0; round < 3; round++) {
+        await dropSchema(pool, fresh);
+        await Promise.all([
+          new PostgresKeyStore({ client: pool, schema: fresh }).migrate(),
+          new PostgresRateLimitStore({ client: pool, schema: fresh }).migrate(),
+          new PostgresKeyStore({ client: pool, schema: fresh }).migrate(),
+        ]);
+      }
+    } finally {
+      await dropSchema(pool, fresh);
+    }
   }, 20_000);
 });

@@ -65,9 +65,40 @@ export function describeReferenceApp(framework, dir) {
       expect(output).not.toContain(pastedSecret);
     });
 
+    it('limits each key to KEYWARD_RATE_LIMIT and each organization to ten times that: 429 with the draft-11 headers', async () => {
+      const jwtSecret = randomBytes(32).toString('base64url');
+      const app = await start({ KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_RATE_LIMIT: '3/min' });
+      const call = createClient(app.url);
+      const admin = signManagementToken(jwtSecret, { sub: 'limited-user', org: 'limited' });
+      const { key } = await createKey(call, admin, { nickname: 'limited', scopes: ['agents:run', 'agents:read'] }, []);
+      const run = () => call('POST', '/v1/run', { key, body: { agent_type: 'triage', task: 'limited' } });
+      const first = await run();
+      expect(first.status).toBe(202);
+      expect(first.headers.get('ratelimit-policy')).toContain('"per-key";q=3;w=60');
+      expect(first.headers.get('ratelimit')).toContain('"per-key";r=2;');
+      expect((await run()).status).toBe(202);
+      expect((await call('GET', '/v1/runs', { key })).status).toBe(200); // every authenticated /v1 route counts
+      const refused = await run();
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ status: 429, code: 'rate_limited', limit: 'per-key', quota: 3, window: 60 });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('cache-control')).toBe('no-store');
+      expect((await call('GET', '/health')).status).toBe(200); // unauthenticated routes are not limited
+      // More keys of the organization do not buy more requests: the organization's 30 run out too.
+      const statuses = [];
+      for (let i = 0; i < 10; i++) {
+        const { key: other } = await createKey(call, admin, { nickname: `limited-${i}`, scopes: ['agents:read'] }, []);
+        for (let j = 0; j < 3; j++) statuses.push((await call('GET', '/v1/runs', { key: other })).status);
+      }
+      expect(statuses.filter((s) => s === 200).length).toBe(27); // 30 for the organization, 3 spent above
+      const orgRefusal = await call('GET', '/v1/runs', { key: (await createKey(call, admin, { nickname: 'limited-last', scopes: ['agents:read'] }, [])).key });
+      expect(orgRefusal.body).toMatchObject({ code: 'rate_limited', limit: 'per-org', quota: 30 });
+    });
+
     it(`keeps the newest ${RUN_LIMITS.perOrganization} runs of an organization (older ones are 404)`, async () => {
       const jwtSecret = randomBytes(32).toString('base64url');
-      const app = await start({ KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url') });
+      // 1 003 runs from one key: above the default limit, so this app allows more.
+      const app = await start({ KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_RATE_LIMIT: '100000/min' });
       const call = createClient(app.url);
       const admin = signManagementToken(jwtSecret, { sub: 'busy-user', org: 'busy' });
       const { key } = await createKey(call, admin, { nickname: 'busy', scopes: ['agents:run', 'agents:read'] }, []);
