@@ -40,4 +40,5 @@ export type { KeyPrefix } from './keys/key-format.js';
 export type { Pepper, PepperOption } from './keys/hashing.js';
 export type { KeyManager, KeyManagerOptions, CreatedKey, OwnerScope } from './keys/key-manager.js';
 export type { ApiKeyInfo, CreateKeyInput } from './keys/key-input.js';
+export type { UpdateKeyInput } from './keys/key-update.js';
 export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';

@@ -8,8 +8,11 @@ import { isValidGrant } from '../verify/scopes.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
 import { readCreateInput, readGracePeriod, toApiKeyInfo } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
+import { readUpdateInput } from './key-update.js';
+import type { UpdateKeyInput } from './key-update.js';
 
 export type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
+export type { UpdateKeyInput } from './key-update.js';
 
 /** Key-manager settings. */
 export interface KeyManagerOptions {
@@ -118,6 +121,28 @@ export class KeyManager {
     this.#d.invalidate(record.id);
     if (updated === null) throw notFound();
     await this.#publish({ type: 'revoked', keyId: record.id });
+    return this.#info(updated);
+  }
+
+  /**
+   * Change a live key's expiry (a future date, or `null` for never). Takes effect at once on this
+   * instance and is published as `updated` to the others. A revoked, expired or rotated-out key is
+   * `not_found`.
+   *
+   * @example
+   * ```ts
+   * await keyward.keys.update(id, { expiresAt: '2030-01-01T00:00:00Z' }, { ownerId: 'u1' });
+   * ```
+   */
+  async update(id: string, input: UpdateKeyInput, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
+    const valid = readUpdateInput(input, this.#d.runtime.now());
+    const record = await this.#live(id, scope);
+    if (record.replacedById !== null) throw notFound();
+    const now = new Date(this.#d.runtime.now());
+    const updated = await this.#call(() => this.#d.store.update(record.id, { expiresAt: valid.expiresAt, updatedAt: now }));
+    this.#d.invalidate(record.id);
+    if (updated === null) throw notFound();
+    await this.#publish({ type: 'updated', keyId: record.id });
     return this.#info(updated);
   }
 
