@@ -28,3 +28,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS "keyward_api_keys_active_nickname_key" ON "key
   WHERE revoked_at IS NULL AND replaced_by_id IS NULL AND NOT nickname_released;
 
 CREATE INDEX IF NOT EXISTS "keyward_api_keys_owner_created_idx" ON "keyward_api_keys" (owner_id, created_at);
+
+-- listByOwner: the owner's keys not revoked, by (created_at, id), so a page skips revoked history.
+CREATE INDEX IF NOT EXISTS "keyward_api_keys_owner_live_idx" ON "keyward_api_keys" (owner_id, created_at, id COLLATE "C")
+  WHERE revoked_at IS NULL;

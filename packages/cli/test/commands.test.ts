@@ -29,7 +29,9 @@ describe('keyward (no store needed)', () => {
       [['keys', 'revoke'], 'keyward keys revoke: missing argument (see keyward keys revoke --help)\n'],
       [['keys', 'list', '--owner', 'u1', '--colour'], 'keyward keys list: unknown option --colour (see keyward keys list --help)\n'],
       [['keys', 'rotate', 'key_1', '--grace-seconds', 'soon'], 'keyward keys rotate: --grace-seconds must be a whole number from 0 to 31622400\n'],
-      [['keys', 'update', 'key_1'], 'keyward keys update: give either --expires-at <ISO> or --no-expiry\n'],
+      [['keys', 'update', 'key_1'], 'keyward keys update: nothing to change (see keyward keys update --help)\n'],
+      [['keys', 'update', 'key_1', '--expires-at', '2099-01-01T00:00:00Z', '--no-expiry'], 'keyward keys update: give --expires-at or --no-expiry, not both\n'],
+      [['keys', 'update', 'key_1', '--metadata', '[1]'], 'keyward keys update: --metadata must be a JSON object\n'],
       [['pepper', 'generate', '--bytes', '16'], 'keyward pepper generate: --bytes must be a whole number from 32 to 1024\n'],
     ];
     for (const [args, stderr] of cases) {

@@ -18,6 +18,10 @@ export { assertKeyward, createOrganizationGuard, createScopeGuard } from './http
 export type { OrganizationGuard, ScopeGuard, ScopeGuardArguments } from './http/guards.js';
 export { createManagementApi } from './management/management.js';
 export type { ManagementApi, ManagementOptions, ManagementRequest, ManagementResponse } from './management/management.js';
+export type { ManagementErrorBody, ManagementErrorCode } from './management/responses.js';
+export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
+export { nodeRequestHeaders } from './verify/credentials.js';
+export type { NodeHeaderSource } from './verify/credentials.js';
 export { checkOptions } from './options.js';
 export type { OptionNames } from './options.js';
 export type { ScopeRequirement } from './verify/scopes.js';
@@ -28,3 +32,6 @@ export type { Principal } from './verify/principal.js';
 export type { HeaderInput } from './verify/credentials.js';
 export type { ScopeMode } from './verify/scopes.js';
 export type { FailureResponse } from './http/responses.js';
+export { createLeakReportApi } from './leaks/leak-reports.js';
+export type { LeakLabel, LeakReportApi, LeakReportOptions, LeakReportResponse, LeakedKey } from './leaks/leak-reports.js';
+export type { ReporterPublicKey } from './leaks/public-keys.js';

@@ -158,6 +158,7 @@ export class KeywardConfigError extends KeywardError<ConfigErrorCode> {
  * - `invalid_scope`: a scope is not in the configured allow-list or is not a valid scope string (422).
  * - `invalid_expiry`: the expiry is not a valid date or is not in the future (422).
  * - `nickname_conflict`: the owner already has a live key with this nickname (409).
+ * - `key_limit`: the owner already holds `keys.maxActiveKeysPerOwner` active keys (422).
  * - `not_found`: no key with this id (404).
  * - `not_owner`: the key belongs to another account (401, SPEC §6).
  * - `store_unavailable`: the store failed or timed out (503).
@@ -167,6 +168,7 @@ export type KeyManagerErrorCode =
   | 'invalid_scope'
   | 'invalid_expiry'
   | 'nickname_conflict'
+  | 'key_limit'
   | 'not_found'
   | 'not_owner'
   | 'store_unavailable';

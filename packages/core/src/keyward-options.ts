@@ -16,12 +16,12 @@ const KEYWARD: OptionNames<KeywardOptions> = {
 };
 const CACHE: OptionNames<CacheOptions> = { max: true, negativeMax: true, ttlMs: true, negativeTtlMs: true, staleIfErrorMs: true };
 const USAGE: OptionNames<UsageOptions> = { flushIntervalMs: true, maxBatch: true };
-const KEYS: OptionNames<KeyManagerOptions> = { allowedScopes: true, defaultScopes: true, maxGracePeriodSeconds: true };
+const KEYS: OptionNames<KeyManagerOptions> = { allowedScopes: true, defaultScopes: true, maxGracePeriodSeconds: true, maxActiveKeysPerOwner: true };
 const RESPONSES: OptionNames<ResponseOptions> = { realm: true, problemDetails: true, messages: true, extendBody: true };
 const PROBLEM: OptionNames<Exclude<NonNullable<ResponseOptions['problemDetails']>, boolean>> = { typeBase: true };
 
 /** The `KeyStore` methods a store must have; the optional ones are checked where used. */
-const STORE_METHODS = ['findByHash', 'getById', 'insert', 'listByOwner', 'update', 'rotate', 'touchLastUsed'] as const;
+const STORE_METHODS = ['findByHash', 'getById', 'insert', 'listByOwner', 'revoke', 'rotate', 'touchLastUsed'] as const;
 
 /**
  * Check the options of `createKeyward` once, every group included: unknown names anywhere are
@@ -60,6 +60,7 @@ export function checkKeywardOptions(options: KeywardOptions): KeywardOptions {
 
   const keys = group(o.keys, 'keys', KEYS, false);
   checkRange(WHERE, keys.maxGracePeriodSeconds, 'keys.maxGracePeriodSeconds', 0, 365 * 86_400);
+  checkRange(WHERE, keys.maxActiveKeysPerOwner, 'keys.maxActiveKeysPerOwner', 1, 100_000, true);
   checkScopeLists(keys);
 
   const responses = group(o.responses, 'responses', RESPONSES, false);

@@ -15,7 +15,8 @@ import { KeyManager } from './keys/key-manager.js';
 import type { AuthResult, OptionalAuthResult } from './verify/pipeline.js';
 import { Pipeline } from './verify/pipeline.js';
 import type { FailureResponse, ResponseOptions } from './http/responses.js';
-import { createFailureResponder, managementErrorResponse } from './http/responses.js';
+import { createFailureResponder } from './http/responses.js';
+import { registerManagementContext } from './management/context.js';
 import type { Runtime } from './runtime.js';
 import { defaultRuntime } from './runtime.js';
 import type { KeyStore } from './store/key-store.js';
@@ -66,15 +67,8 @@ export interface Keyward {
   authenticate(headers: HeaderInput): Promise<AuthResult>;
   /** Same, but a request with no credential at all is anonymous (`principal: null`); a bad one still fails. */
   authenticate(headers: HeaderInput, options: { readonly optional: true }): Promise<OptionalAuthResult>;
-  /** Authenticate a management request: `Authorization: Bearer <JWT>` only, API keys refused. */
-  authenticateManagement(headers: HeaderInput): Promise<AuthResult>;
   /** Map a failure to `{ status, headers, body, json }` (SPEC §5). */
   respond(failure: AuthFailure): FailureResponse;
-  /**
-   * Map an error of a management route (a `KeyManagerError`, `'invalid_json'`, `'body_too_large'`,
-   * anything else) to `{ status, headers, body, json }`, with this instance's realm and `Retry-After`.
-   */
-  respondError(error: unknown): ReturnType<typeof managementErrorResponse>;
   /** The key manager: create, list, get, revoke, rotate. */
   readonly keys: KeyManager;
   /** Accepted prefixes (longest first). */
@@ -120,6 +114,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
   const apiJwtOptions = o.acceptJwt === true ? o.jwt : o.acceptJwt === false || o.acceptJwt === undefined ? undefined : o.acceptJwt;
   if (o.acceptJwt === true && o.jwt === undefined) throw new KeywardConfigError('acceptJwt: true needs the jwt option');
   const apiJwt = apiJwtOptions === undefined ? null : apiJwtOptions === o.jwt ? managementJwt : createJwtVerifier(apiJwtOptions, jwtContext);
+  const maxCredentialLength = o.maxCredentialLength ?? DEFAULT_MAX_CREDENTIAL_LENGTH;
   const pipeline = new Pipeline({
     store: o.store,
     prefixes,
@@ -127,11 +122,10 @@ export function createKeyward(options: KeywardOptions): Keyward {
     cache,
     usage,
     apiJwt,
-    managementJwt,
     now: runtime.now,
     storeTimeoutMs: o.storeTimeoutMs ?? 2_000,
     retryAfterSeconds,
-    maxCredentialLength: o.maxCredentialLength ?? DEFAULT_MAX_CREDENTIAL_LENGTH,
+    maxCredentialLength,
   });
   const invalidate = (keyId: string) => pipeline.invalidate(keyId);
   const keys = new KeyManager({
@@ -155,11 +149,9 @@ export function createKeyward(options: KeywardOptions): Keyward {
     return result.then((r) => (!r.ok && r.failure.code === 'missing_credentials' ? { ok: true, principal: null } : r));
   }
 
-  return {
+  const keyward: Keyward = {
     authenticate: authenticate as Keyward['authenticate'],
-    authenticateManagement: (headers) => pipeline.authenticateManagement(headers),
     respond,
-    respondError: (error) => managementErrorResponse(error, { realm: o.responses?.realm, retryAfterSeconds }),
     keys,
     prefixes,
     invalidate,
@@ -171,5 +163,16 @@ export function createKeyward(options: KeywardOptions): Keyward {
       cache.clear();
     },
   };
+  // What the management API (management/) needs beyond the public members; reachable only inside core.
+  registerManagementContext(keyward, {
+    jwt: managementJwt,
+    prefixes,
+    maxCredentialLength,
+    realm: o.responses?.realm ?? 'keyward',
+    retryAfterSeconds,
+    allowedScopes: o.keys?.allowedScopes,
+    defaultScopes: o.keys?.defaultScopes ?? [],
+  });
+  return keyward;
 }
 

@@ -12,7 +12,9 @@
  *
  * @module
  */
-export type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from './store/key-store.js';
+export type {
+  ApiKeyPage, ApiKeyRecord, InsertOptions, InsertResult, InvalidationEvent, KeyStore, ListByOwnerQuery, ListPosition, RevokeResult, RotateResult,
+} from './store/key-store.js';
 export { InvalidationListeners, decodeInvalidationEvent, encodeInvalidationEvent } from './store/invalidation.js';
 export type { InvalidationSubscriber } from './store/invalidation.js';
 export { checkOptions } from './options.js';

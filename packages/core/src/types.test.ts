@@ -8,7 +8,6 @@ import type { Principal } from './verify/principal.js';
 describe('public types', () => {
   it('authenticate narrows on ok, and optional mode allows an anonymous principal', () => {
     expectTypeOf<Keyward['authenticate']>().toBeCallableWith({ 'x-api-key': 'k' });
-    expectTypeOf<ReturnType<Keyward['authenticateManagement']>>().resolves.toEqualTypeOf<AuthResult>();
     expectTypeOf<Extract<AuthResult, { ok: true }>['principal']>().toEqualTypeOf<Principal>();
     expectTypeOf<Extract<OptionalAuthResult, { ok: true }>['principal']>().toEqualTypeOf<Principal | null>();
   });

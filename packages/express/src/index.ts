@@ -14,7 +14,7 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core/adapter';
+import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
 import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
 
 declare global {
@@ -79,7 +79,9 @@ export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Reque
   assertKeyward('apiKeyAuth', keyward);
   const optional = checkOptions('apiKeyAuth', options, { optional: true }).optional === true;
   return (req: Request, res: Response, next: NextFunction) => {
-    const pending = optional ? keyward.authenticate(req.headers, { optional: true }) : keyward.authenticate(req.headers);
+    // Every Authorization line, not only the first that req.headers keeps: two are refused.
+    const headers = nodeRequestHeaders(req);
+    const pending = optional ? keyward.authenticate(headers, { optional: true }) : keyward.authenticate(headers);
     pending.then((result) => {
       if (!result.ok) return send(res, keyward.respond(result.failure));
       req.auth = result.principal;
@@ -137,6 +139,9 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
   return (req: Request, res: Response, next: NextFunction) => {
     // A body parser that ran has drained the stream: use its result, else read the stream.
     const body: unknown = req.readableEnded ? req.body : req;
-    api.handle({ method: req.method, path: req.path, headers: req.headers, body }).then((answer) => (answer === null ? next() : send(res, answer)), next);
+    api.handle({ method: req.method, path: req.path, headers: nodeRequestHeaders(req), body }).then((answer) => (answer === null ? next() : send(res, answer)), next);
   };
 }
+
+export { apiKeyLeakReports } from './leak-reports.js';
+export type { LeakReportOptions, LeakedKey } from '@keyward/core/adapter';

@@ -9,7 +9,7 @@ import { signTestJwt } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 const SECRET = 'express-adapter-secret-0123456789-0123456789';
-const keyward = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], jwt: { secret: SECRET }, logger: false });
+const keyward = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], jwt: { secret: SECRET }, keys: { allowedScopes: ['agents:run'] }, logger: false });
 const token = () => signTestJwt(SECRET, { sub: 'u1', org: 'acme' });
 const closers: (() => Promise<void>)[] = [];
 afterEach(() => Promise.all(closers.splice(0).map((close) => close())));
@@ -29,6 +29,10 @@ describe('@keyward/express specifics', () => {
     expect(() => apiKeyAuth(keyward, { optinal: true } as never)).toThrow(/unknown option "optinal"/);
     expect(() => apiKeyAuth({} as never)).toThrow(KeywardConfigError);
     expect(() => apiKeyManagement(keyward, { prefix: '/x' } as never)).toThrow(/unknown option "prefix"/);
+    // No scope policy and no keys.allowedScopes: a caller could mint "*" keys.
+    const open = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], jwt: { secret: SECRET }, logger: false });
+    expect(() => apiKeyManagement(open)).toThrow(/scopePolicy/);
+    expect(() => apiKeyManagement(open, { scopePolicy: 'caller' })).not.toThrow();
     expect(() => requireScopes('agents:*')).toThrow(KeywardConfigError);
     expect(() => requireOrganization('')).toThrow(KeywardConfigError);
   });

@@ -13,19 +13,22 @@
  *
  * @module
  */
-import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core/adapter';
+import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
 import type { AuthFailure, OptionNames, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
+import { recordProtectedRoute } from './openapi.js';
 
 export type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
+export { openApiTransform, openApiTransformObject } from './openapi.js';
+export type { SwaggerTransformInput } from './openapi.js';
 
 // Fastify's own register options, which reach the plugin with ours.
 // Fastify hands its own registration options to the plugin function along with ours.
 const REGISTER_OPTIONS = { prefix: true, logLevel: true, logSerializers: true } as const;
 const PLUGIN_OPTIONS: OptionNames<KeywardPluginOptions> = { keyward: true, optional: true };
-const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, bodyLimitBytes: true, prefix: true };
+const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, bodyLimitBytes: true, scopePolicy: true, prefix: true };
 
 type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string };
 const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
@@ -56,13 +59,20 @@ const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) =>
   };
 
   app.decorateRequest('auth', null);
-  app.addHook('onRoute', (route) => void routeGuard((route.config ?? {}) as KeywardRouteConfig, route.url)); // bad scopes fail at start-up
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as KeywardRouteConfig;
+    routeGuard(config, route.url); // bad scopes fail at start-up
+    const mode = config.auth ?? (optional ? 'optional' : 'required');
+    if (mode !== false) recordProtectedRoute(route, mode === 'optional', config.scopes);
+  });
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions; // a getter that builds an object: read it once per request
     const config = route.config as KeywardRouteConfig;
     const mode = config.auth ?? (optional ? 'optional' : 'required');
     if (mode === false || request.is404) return;
-    const result = mode === 'optional' ? await keyward.authenticate(request.headers, { optional: true }) : await keyward.authenticate(request.headers);
+    // Every Authorization line, not only the first that request.headers keeps: two are refused.
+    const headers = nodeRequestHeaders(request.raw);
+    const result = mode === 'optional' ? await keyward.authenticate(headers, { optional: true }) : await keyward.authenticate(headers);
     if (!result.ok) return fail(reply, result.failure);
     request.auth = result.principal;
     return fail(reply, guardOf(config, route.url ?? '')?.(result.principal) ?? null);
@@ -97,8 +107,8 @@ export default keywardPlugin;
 /**
  * The management routes (SPEC §6), JWT only, under the register `prefix`: `POST /`, `GET /`,
  * `DELETE /:id`, `POST /:id/rotate`. They skip API-key auth, authenticate the JWT in `onRequest`
- * (so a refused request's body is never parsed), and read bodies as text whatever their
- * content type, so that bad JSON is keyward's 400.
+ * (so a refused request's body is never read), and let core read bodies whatever their content
+ * type, so that bad JSON is keyward's 400 and an oversized body keyward's 413.
  *
  * @example
  * ```ts
@@ -106,24 +116,30 @@ export default keywardPlugin;
  * ```
  */
 export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = async (app, options) => {
-  const { keyward, bodyLimitBytes } = checkOptions('apiKeyManagement', options, { ...MANAGEMENT_OPTIONS, ...REGISTER_OPTIONS });
+  const { keyward, bodyLimitBytes, scopePolicy } = checkOptions('apiKeyManagement', options, { ...MANAGEMENT_OPTIONS, ...REGISTER_OPTIONS });
   assertKeyward('apiKeyManagement', keyward);
-  const api = createManagementApi(keyward, bodyLimitBytes === undefined ? {} : { bodyLimitBytes });
+  const api = createManagementApi(keyward, { bodyLimitBytes, scopePolicy });
   const principals = new WeakMap<FastifyRequest, Principal>();
 
+  // Hand the request stream to the management API: it reads it after the JWT is verified, stops
+  // at its limit (413, connection closed) and answers bad JSON with its own 400, whatever the type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: api.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   app.addHook('onRequest', async (request, reply) => {
-    const auth = await api.authenticate(request.headers);
+    const auth = await api.authenticate(nodeRequestHeaders(request.raw));
     if (!auth.ok) return send(reply, auth.response);
     principals.set(request, auth.principal);
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;
-    const answer = await api.handle({ method: request.method, path, headers: request.headers, body: request.body, ...withPrincipal(principals.get(request)) });
+    const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, ...withPrincipal(principals.get(request)) });
     return answer === null ? reply.callNotFound() : send(reply, answer);
   };
   for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'DELETE'], url, config: { auth: false }, handler });
 };
 
 const withPrincipal = (principal: Principal | undefined) => (principal === undefined ? {} : { principal });
+
+export { apiKeyLeakReports } from './leak-reports.js';
+export type { ApiKeyLeakReportOptions } from './leak-reports.js';
+export type { LeakReportOptions, LeakedKey } from '@keyward/core/adapter';

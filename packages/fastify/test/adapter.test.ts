@@ -57,6 +57,12 @@ describe('@keyward/fastify specifics', () => {
     await expect(typo.register(keywardPlugin, { keyward, optinal: true } as never).ready()).rejects.toThrow(/unknown option "optinal"/);
     await expect(Fastify().register(keywardPlugin, {} as never).ready()).rejects.toThrow(KeywardConfigError);
     await expect(Fastify().register(apiKeyManagement, { keyward, limit: 1 } as never).ready()).rejects.toThrow(/unknown option "limit"/);
+    // No scope policy and no keys.allowedScopes: a caller could mint "*" keys.
+    await expect(Fastify().register(apiKeyManagement, { keyward }).ready()).rejects.toThrow(/scopePolicy/);
+    const withPolicy = Fastify();
+    await withPolicy.register(apiKeyManagement, { keyward, scopePolicy: 'caller' });
+    await withPolicy.ready();
+    await withPolicy.close();
     const configs: KeywardRouteConfig[] = [{ scopes: ['agents:*'] }, { auth: false, scopes: ['a'] }, { scopeMode: 'any' }, { auth: 'yes' as never }];
     for (const config of configs) {
       const app = Fastify();

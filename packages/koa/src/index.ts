@@ -14,7 +14,7 @@
  * @module
  */
 import type { Context, Middleware, Next } from 'koa';
-import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard } from '@keyward/core/adapter';
+import { KeywardConfigError, assertKeyward, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
 import type { AuthFailure, Keyward, ManagementOptions, Principal, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
 
 /** What keyward puts in `ctx.state`; use it to type an app: `new Koa<KeywardState>()`. */
@@ -81,7 +81,9 @@ export function apiKeyAuth(keyward: Keyward, options?: ApiKeyAuthOptions): Middl
   assertKeyward('apiKeyAuth', keyward);
   const optional = checkOptions('apiKeyAuth', options, { optional: true }).optional === true;
   return async (ctx: Context, next: Next) => {
-    const result = optional ? await keyward.authenticate(ctx.headers, { optional: true }) : await keyward.authenticate(ctx.headers);
+    // Every Authorization line, not only the first that ctx.headers keeps: two are refused.
+    const headers = nodeRequestHeaders(ctx.req);
+    const result = optional ? await keyward.authenticate(headers, { optional: true }) : await keyward.authenticate(headers);
     if (!result.ok) return send(ctx, keyward.respond(result.failure));
     ctx.state.auth = result.principal;
     (ctx as Tagged)[INSTANCE] = keyward;
@@ -132,7 +134,7 @@ export function requireOrganization(orgId: OrganizationSource): Middleware {
  */
 export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOptions): Middleware {
   assertKeyward('apiKeyManagement', keyward);
-  const { prefix: rawPrefix = '', ...rest } = checkOptions('apiKeyManagement', options, { prefix: true, bodyLimitBytes: true });
+  const { prefix: rawPrefix = '', ...rest } = checkOptions('apiKeyManagement', options, { prefix: true, bodyLimitBytes: true, scopePolicy: true });
   if (typeof rawPrefix !== 'string' || (rawPrefix !== '' && !rawPrefix.startsWith('/'))) {
     throw new KeywardConfigError('apiKeyManagement: "prefix" must be a path starting with "/"');
   }
@@ -143,8 +145,11 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
     if (prefix !== '' && path !== prefix && !path.startsWith(`${prefix}/`)) return next();
     // A body parser that ran has drained the stream: use its result, else read the stream.
     const body: unknown = ctx.req.readableEnded ? (ctx.request as { body?: unknown }).body : ctx.req;
-    const answer = await api.handle({ method: ctx.method, path: path.slice(prefix.length) || '/', headers: ctx.headers, body });
+    const answer = await api.handle({ method: ctx.method, path: path.slice(prefix.length) || '/', headers: nodeRequestHeaders(ctx.req), body });
     if (answer === null) return next();
     send(ctx, answer);
   };
 }
+
+export { apiKeyLeakReports } from './leak-reports.js';
+export type { LeakReportOptions, LeakedKey } from '@keyward/core/adapter';

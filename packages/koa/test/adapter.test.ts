@@ -10,7 +10,7 @@ import { signTestJwt } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, requireOrganization, requireScopes } from '../src/index.js';
 
 const SECRET = 'koa-adapter-secret-0123456789-0123456789';
-const keyward = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], jwt: { secret: SECRET }, logger: false });
+const keyward = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], jwt: { secret: SECRET }, keys: { allowedScopes: ['agents:run'] }, logger: false });
 const closers: (() => Promise<void>)[] = [];
 afterEach(() => Promise.all(closers.splice(0).map((close) => close())));
 
@@ -31,6 +31,10 @@ describe('@keyward/koa specifics', () => {
     expect(() => apiKeyAuth(null as never)).toThrow(KeywardConfigError);
     expect(() => apiKeyManagement(keyward, { prefix: 'auth' })).toThrow(/prefix/);
     expect(() => apiKeyManagement(keyward, { bodyLimitBytes: -1 })).toThrow(/bodyLimitBytes/);
+    // No scope policy and no keys.allowedScopes: a caller could mint "*" keys.
+    const open = createKeyward({ store: new MemoryKeyStore(), prefixes: ['eck_live_'], jwt: { secret: SECRET }, logger: false });
+    expect(() => apiKeyManagement(open)).toThrow(/scopePolicy/);
+    expect(() => apiKeyManagement(open, { scopePolicy: 'caller' })).not.toThrow();
     expect(() => requireScopes([], { mode: 'any' })).toThrow(KeywardConfigError);
   });
 

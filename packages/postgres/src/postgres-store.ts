@@ -1,9 +1,12 @@
 import type {
-  ApiKeyPatch,
+  ApiKeyPage,
   ApiKeyRecord,
+  InsertOptions,
   InsertResult,
   InvalidationEvent,
   KeyStore,
+  ListByOwnerQuery,
+  RevokeResult,
   RotateResult,
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
@@ -18,7 +21,10 @@ import { iso, recordValues, SELECT_LIST, toRecord, VALUE_PLACEHOLDERS } from './
 import { schemaSql, tableNames } from './schema.js';
 import type { TableNames } from './schema.js';
 
-type Conflict = 'id' | 'hash' | 'nickname';
+type Conflict = 'id' | 'hash' | 'nickname' | 'owner_limit';
+
+/** Thrown inside an insert transaction to roll it back when the owner is past its limit. */
+class OwnerLimitReached extends Error {}
 
 /**
  * A {@link KeyStore} on PostgreSQL, over the user's `pg.Pool` or a PGlite instance (one code
@@ -84,38 +90,60 @@ export class PostgresKeyStore implements KeyStore {
     return this.#run('getById', () => this.#selectOne('id', id));
   }
 
-  async insert(record: ApiKeyRecord): Promise<InsertResult> {
+  async insert(record: ApiKeyRecord, options: InsertOptions = {}): Promise<InsertResult> {
+    const max = options.maxActiveKeys;
+    const limited = max !== undefined && record.revokedAt === null && record.replacedById === null;
     return this.#run('insert', async () => {
       try {
-        await this.#db.transaction((tx) => this.#insertIn(tx, record));
+        await this.#db.transaction(async (tx) => {
+          // One insert at a time per owner when counting, so concurrent ones cannot both pass.
+          if (limited) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.#names.qualified, record.ownerId]);
+          await this.#insertIn(tx, record);
+          if (limited && (await this.#activeCount(tx, record)) > max) throw new OwnerLimitReached();
+        });
         return { ok: true };
       } catch (error) {
+        if (error instanceof OwnerLimitReached) return { ok: false, conflict: 'owner_limit' };
         return { ok: false, conflict: this.#conflictOf(error) };
       }
     });
   }
 
-  async listByOwner(ownerId: string): Promise<ApiKeyRecord[]> {
+  async listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
     return this.#run('listByOwner', async () => {
+      const values: unknown[] = [ownerId, iso(query.now), query.limit + 1];
+      let from = '';
+      if (query.after) {
+        values.push(iso(query.after.createdAt), query.after.id);
+        from = 'AND (created_at > $4::timestamptz OR (created_at = $4::timestamptz AND id COLLATE "C" > $5))';
+      }
+      // Served by the partial index of live keys, in its order: revoked keys are never read.
       const { rows } = await this.#db.query(
-        `SELECT ${SELECT_LIST} FROM ${this.#names.qualified} WHERE owner_id = $1 ORDER BY created_at, id`,
-        [ownerId],
+        `SELECT ${SELECT_LIST} FROM ${this.#names.qualified}
+         WHERE owner_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2::timestamptz) ${from}
+         ORDER BY created_at, id COLLATE "C" LIMIT $3`,
+        values,
       );
-      return rows.map(toRecord);
+      const records = rows.slice(0, query.limit).map(toRecord);
+      const last = records.at(-1);
+      return { records, next: rows.length > query.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
     });
   }
 
-  async update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
-    return this.#run('update', async () => {
-      const values: unknown[] = [id, iso(patch.updatedAt)];
-      const sets = ['updated_at = $2::timestamptz'];
-      if (patch.revokedAt !== undefined) sets.push(`revoked_at = $${values.push(iso(patch.revokedAt))}::timestamptz`);
-      if (patch.expiresAt !== undefined) sets.push(`expires_at = $${values.push(iso(patch.expiresAt))}::timestamptz`);
+  async revoke(id: string, at: Date): Promise<RevokeResult> {
+    return this.#run('revoke', async () => {
+      // Conditional: a concurrent revoke or rotate holding the row makes this one wait, then
+      // re-check the condition on the row it left.
       const { rows } = await this.#db.query(
-        `UPDATE ${this.#names.qualified} SET ${sets.join(', ')} WHERE id = $1 RETURNING ${SELECT_LIST}`,
-        values,
+        `UPDATE ${this.#names.qualified} SET revoked_at = $2::timestamptz, updated_at = $2::timestamptz
+         WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2::timestamptz)
+         RETURNING ${SELECT_LIST}`,
+        [id, iso(at)],
       );
-      return rows.length === 0 ? null : toRecord(rows[0]);
+      if (rows.length > 0) return { ok: true, record: toRecord(rows[0]) };
+      // Records are never deleted, so an id seen now existed when the update ran.
+      const found = await this.#db.query(`SELECT 1 FROM ${this.#names.qualified} WHERE id = $1`, [id]);
+      return { ok: false, conflict: found.rows.length === 0 ? 'not_found' : 'not_active' };
     });
   }
 
@@ -180,17 +208,28 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   /**
-   * Inside a transaction: release the nickname of the owner's holder that expired at or before
-   * `record.createdAt`, then insert. A second holder makes the partial unique index refuse it.
+   * Inside a transaction: release the nicknames of the owner's holders expired at or before
+   * `record.createdAt`, then insert. A second holder of the nickname makes the partial unique index
+   * refuse it. Both statements read only the owner's holders (the partial index), never its history.
    */
   async #insertIn(tx: Queryable, record: ApiKeyRecord): Promise<void> {
     await tx.query(
       `UPDATE ${this.#names.qualified} SET nickname_released = true
-       WHERE owner_id = $1 AND nickname = $2 AND revoked_at IS NULL AND replaced_by_id IS NULL
-         AND NOT nickname_released AND expires_at <= $3::timestamptz`,
-      [record.ownerId, record.nickname, iso(record.createdAt)],
+       WHERE owner_id = $1 AND revoked_at IS NULL AND replaced_by_id IS NULL
+         AND NOT nickname_released AND expires_at <= $2::timestamptz`,
+      [record.ownerId, iso(record.createdAt)],
     );
     await tx.query(`INSERT INTO ${this.#names.qualified} (${SELECT_LIST}) VALUES (${VALUE_PLACEHOLDERS})`, recordValues(record));
+  }
+
+  /** The owner's keys holding their nickname once `record` is in: its active keys. */
+  async #activeCount(tx: Queryable, record: ApiKeyRecord): Promise<number> {
+    const { rows } = await tx.query(
+      `SELECT count(*)::int AS n FROM ${this.#names.qualified}
+       WHERE owner_id = $1 AND revoked_at IS NULL AND replaced_by_id IS NULL AND NOT nickname_released`,
+      [record.ownerId],
+    );
+    return Number((rows[0] as { n: unknown }).n);
   }
 
   /** The conflict a unique violation stands for; rethrows anything else. */

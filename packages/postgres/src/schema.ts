@@ -25,8 +25,10 @@ export interface TableNames {
   readonly hashIndex: string;
   /** Partial unique index on (owner_id, nickname) of keys holding their nickname; a clash is `conflict: 'nickname'`. */
   readonly nicknameIndex: string;
-  /** Index for `listByOwner`. */
+  /** Index on (owner_id, created_at), kept for existing queries of integrators. */
   readonly ownerIndex: string;
+  /** Partial index of the keys not revoked, in `listByOwner` order: a page never walks the owner's revoked keys. */
+  readonly liveIndex: string;
   /** Primary key constraint; a clash is `conflict: 'id'`. */
   readonly primaryKey: string;
   /** LISTEN/NOTIFY channel of invalidation events. */
@@ -64,6 +66,7 @@ export function tableNames(options: TableOptions = {}): TableNames {
     hashIndex: `${table}_hash_key`,
     nicknameIndex: `${table}_active_nickname_key`,
     ownerIndex: `${table}_owner_created_idx`,
+    liveIndex: `${table}_owner_live_idx`,
     primaryKey: `${table}_pkey`,
     channel: schema === null ? table : `${schema}_${table}`.slice(0, 63),
   };
@@ -78,6 +81,9 @@ export function tableNames(options: TableOptions = {}): TableNames {
  * `nickname_released` is false; the partial unique index makes the database refuse a second
  * holder. An expired key keeps holding it until an insert dated at or after its expiry releases
  * it (sets `nickname_released`) in the same transaction, because an index cannot compare with now().
+ * Each insert releases all of the owner's holders expired by then, so the holders the partial
+ * index keeps per owner are its active keys, which `insert` counts against `maxActiveKeys` (under a
+ * transaction-scoped advisory lock per owner) without reading the owner's history.
  *
  * @example
  * ```ts
@@ -118,5 +124,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS ${quote(n.nicknameIndex)} ON ${n.qualified} (o
   WHERE revoked_at IS NULL AND replaced_by_id IS NULL AND NOT nickname_released;
 
 CREATE INDEX IF NOT EXISTS ${quote(n.ownerIndex)} ON ${n.qualified} (owner_id, created_at);
+
+-- listByOwner: the owner's keys not revoked, by (created_at, id), so a page skips revoked history.
+CREATE INDEX IF NOT EXISTS ${quote(n.liveIndex)} ON ${n.qualified} (owner_id, created_at, id COLLATE "C")
+  WHERE revoked_at IS NULL;
 `;
 }

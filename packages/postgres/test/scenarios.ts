@@ -172,7 +172,7 @@ export function describeAtomicity(name: string, target: ScenarioTarget): void {
       expect(results.filter((r) => !r.ok)).toEqual(Array(9).fill({ ok: false, conflict: 'not_active' }));
       const winner = nexts[results.findIndex((r) => r.ok)]!;
       expect((await s.getById(old.id))?.replacedById).toBe(winner.id);
-      expect(await s.listByOwner(ownerId)).toHaveLength(2);
+      expect((await s.listByOwner(ownerId, { now: at(1), limit: 100 })).records).toHaveLength(2);
     }, 20_000);
 
     it('lets exactly one of 10 concurrent inserts take over the nickname of an expired key', async () => {

@@ -1,9 +1,19 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { ApiKeyPatch, ApiKeyRecord, InsertResult, InvalidationEvent, KeyStore, RotateResult } from '@keyward/core/store';
-import { decodeRecord, encodeRecord, msOf, pairsToObject } from './codec.js';
+import type {
+  ApiKeyPage,
+  ApiKeyRecord,
+  InsertOptions,
+  InsertResult,
+  InvalidationEvent,
+  KeyStore,
+  ListByOwnerQuery,
+  RevokeResult,
+  RotateResult,
+} from '@keyward/core/store';
+import { decodeRecord, encodeRecord, pairsToObject } from './codec.js';
 import { RedisKeyStoreError, storeError } from './errors.js';
 import { InvalidationChannel } from './invalidation.js';
-import { keyNames } from './key-names.js';
+import { keyNames, liveMember, parseLiveMember } from './key-names.js';
 import type { KeyNames } from './key-names.js';
 import type { RedisKeyStoreOptions } from './options.js';
 import { resolveOptions } from './options.js';
@@ -17,8 +27,10 @@ const TOUCH_CHUNK = 500;
  * A {@link KeyStore} on Redis through your ioredis `Redis` or `Cluster`.
  *
  * Each record is a Redis hash stored under its key hash (`{prefix}:h:<hash>`), so the lookup of every
- * cache miss is one `HGETALL`; an id → hash pointer and a per-owner sorted set (by `createdAt`) serve
- * the key manager. Writes are Lua scripts, atomic with the nickname rule. Keys with an `expiresAt`
+ * cache miss is one `HGETALL`; an id → hash pointer and three small per-owner structures serve the
+ * key manager: nickname → holder, held nicknames by expiry (the active-key count) and the live keys
+ * in list order. Writes are Lua scripts, atomic with the nickname rule and the active-key limit,
+ * whose work never grows with an owner's history of revoked or expired keys. Keys with an `expiresAt`
  * get a Redis TTL `retainExpiredMs` (24 h) after it. Revocations travel on a pub/sub channel.
  *
  * The store sends commands on your client and never closes it. It opens one connection of its own,
@@ -66,46 +78,53 @@ export class RedisKeyStore implements KeyStore {
     return decodeRecord(pairsToObject(reply));
   }
 
-  async insert(record: ApiKeyRecord): Promise<InsertResult> {
+  async insert(record: ApiKeyRecord, options: InsertOptions = {}): Promise<InsertResult> {
     const keys = this.#keys;
+    const owner = record.ownerId;
+    const holds = record.revokedAt === null && record.replacedById === null;
     const reply = await this.#run('insert', () =>
-      this.#scripts.keywardV1Insert(
-        keys.byHash(record.hash), keys.byId(record.id), keys.owner(record.ownerId),
+      this.#scripts.keywardV2Insert(
+        keys.byHash(record.hash), keys.byId(record.id), keys.nicknames(owner), keys.active(owner), keys.live(owner),
         keys.base, record.id, record.hash, String(record.createdAt.getTime()), record.nickname, this.#expireAt(record.expiresAt),
+        holds ? '1' : '0', activeScore(record.expiresAt), record.revokedAt === null ? liveMember(record.createdAt.getTime(), record.id) : '',
+        options.maxActiveKeys === undefined ? '' : String(options.maxActiveKeys),
         ...encodeRecord(record),
       ),
     );
     return insertResult(reply);
   }
 
-  async listByOwner(ownerId: string): Promise<ApiKeyRecord[]> {
-    const reply = await this.#run('listByOwner', () => this.#scripts.keywardV1ListByOwner(this.#keys.owner(ownerId), this.#keys.base));
+  async listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
+    const after = query.after ? liveMember(query.after.createdAt.getTime(), query.after.id) : '';
+    const reply = await this.#run('listByOwner', () =>
+      this.#scripts.keywardV2ListByOwner(this.#keys.live(ownerId), this.#keys.base, String(query.now.getTime()), String(query.limit), after),
+    );
+    const [next, ...rows] = Array.isArray(reply) ? reply : [''];
     const records: ApiKeyRecord[] = [];
-    for (const fields of Array.isArray(reply) ? reply : []) {
+    for (const fields of rows) {
       const record = decodeRecord(pairsToObject(fields));
       if (record !== null) records.push(record);
     }
-    return records;
+    return { records, next: typeof next === 'string' && next !== '' ? parseLiveMember(next) : null };
   }
 
-  async update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
-    const field = (value: Date | null | undefined) => (value === undefined ? '-' : (msOf(value) ?? ''));
-    const expireAt = patch.expiresAt === undefined ? '' : this.#expireAt(patch.expiresAt);
-    const reply = await this.#run('update', () =>
-      this.#scripts.keywardV1Update(
-        this.#keys.byId(id), this.#keys.base, String(patch.updatedAt.getTime()), field(patch.revokedAt), field(patch.expiresAt), expireAt,
-      ),
-    );
-    return decodeRecord(pairsToObject(reply));
+  async revoke(id: string, at: Date): Promise<RevokeResult> {
+    const reply = await this.#run('revoke', () => this.#scripts.keywardV2Revoke(this.#keys.byId(id), this.#keys.base, String(at.getTime())));
+    if (reply === 'not_found' || reply === 'not_active') return { ok: false, conflict: reply };
+    const record = decodeRecord(pairsToObject(reply));
+    if (record === null) throw new RedisKeyStoreError('revoke', 'unexpected_reply');
+    return { ok: true, record };
   }
 
   async rotate(oldId: string, next: ApiKeyRecord, oldExpiresAt: Date): Promise<RotateResult> {
     const keys = this.#keys;
+    const owner = next.ownerId;
     const reply = await this.#run('rotate', () =>
-      this.#scripts.keywardV1Rotate(
-        keys.byId(oldId), keys.byHash(next.hash), keys.byId(next.id), keys.owner(next.ownerId),
+      this.#scripts.keywardV2Rotate(
+        keys.byId(oldId), keys.byHash(next.hash), keys.byId(next.id), keys.nicknames(owner), keys.active(owner), keys.live(owner),
         keys.base, oldId, next.id, next.hash, String(next.createdAt.getTime()), next.nickname, this.#expireAt(next.expiresAt),
-        String(oldExpiresAt.getTime()), this.#expireAt(oldExpiresAt), ...encodeRecord(next),
+        String(oldExpiresAt.getTime()), this.#expireAt(oldExpiresAt), activeScore(next.expiresAt),
+        liveMember(next.createdAt.getTime(), next.id), ...encodeRecord(next),
       ),
     );
     if (reply === 'not_found' || reply === 'not_active') return { ok: false, conflict: reply };
@@ -167,8 +186,13 @@ export class RedisKeyStore implements KeyStore {
   }
 }
 
+/** Score of a nickname in the owner's active set: the holder's expiry, `+inf` for none. */
+function activeScore(expiresAt: Date | null): string {
+  return expiresAt === null ? '+inf' : String(expiresAt.getTime());
+}
+
 function insertResult(reply: unknown): InsertResult {
   if (reply === 'ok') return { ok: true };
-  if (reply === 'nickname' || reply === 'hash' || reply === 'id') return { ok: false, conflict: reply };
+  if (reply === 'nickname' || reply === 'hash' || reply === 'id' || reply === 'owner_limit') return { ok: false, conflict: reply };
   throw new RedisKeyStoreError('write', 'unexpected_reply');
 }

@@ -9,23 +9,14 @@ import type { Cluster, Redis } from 'ioredis';
  * computed in JavaScript (Lua never formats a number back into a key or a field).
  */
 
-/** Helpers shared by the write scripts. */
+/**
+ * Helpers shared by the write scripts. The nickname rule and the active-key count read only the
+ * owner's `nick` hash and `active` sorted set, whose size is the number of keys holding a nickname
+ * (active keys, and expired ones until the next write of that owner prunes them): never the
+ * owner's history of revoked, replaced or long-expired keys.
+ */
 const PRELUDE = `
 local base = ARGV[1]
-local function nicknameTaken(ownerKey, nickname, createdAt, skipId)
-  for _, id in ipairs(redis.call('ZRANGE', ownerKey, 0, -1)) do
-    if id ~= skipId then
-      local hash = redis.call('GET', base .. 'id:' .. id)
-      if hash then
-        local f = redis.call('HMGET', base .. 'h:' .. hash, 'nickname', 'revokedAt', 'replacedById', 'expiresAt')
-        if f[1] == nickname and not f[2] and not f[3] and (not f[4] or tonumber(f[4]) > createdAt) then return true end
-      else
-        redis.call('ZREM', ownerKey, id)
-      end
-    end
-  end
-  return false
-end
 local function expireAt(recordKey, idKey, at)
   if at == '' then
     redis.call('PERSIST', recordKey)
@@ -35,67 +26,90 @@ local function expireAt(recordKey, idKey, at)
     redis.call('PEXPIREAT', idKey, at)
   end
 end
--- Why a new record cannot be stored ('id', 'hash' or 'nickname'), or nil if it can.
-local function conflictOf(recordKey, idKey, ownerKey, nickname, createdAt, skipId)
-  if redis.call('EXISTS', idKey) == 1 then return 'id' end
-  if redis.call('EXISTS', recordKey) == 1 then return 'hash' end
-  if nicknameTaken(ownerKey, nickname, createdAt, skipId) then return 'nickname' end
-  return nil
+-- Forgets the owner's nickname holders expired at 'at' (epoch ms): their expiry is <= at.
+local function pruneExpired(nickKey, activeKey, at)
+  local expired = redis.call('ZRANGEBYSCORE', activeKey, '-inf', at)
+  for i = 1, #expired, 500 do
+    redis.call('HDEL', nickKey, unpack(expired, i, math.min(i + 499, #expired)))
+  end
+  if #expired > 0 then redis.call('ZREMRANGEBYSCORE', activeKey, '-inf', at) end
 end
--- Stores a new record (its fields are ARGV[firstField..]), its id pointer and its owner index entry.
-local function addRecord(recordKey, idKey, ownerKey, id, hash, createdAt, at, firstField)
+-- Stores a new record (its fields are ARGV[firstField..]), its id pointer and its live-set entry.
+local function addRecord(recordKey, idKey, liveKey, hash, liveMember, at, firstField)
   redis.call('HSET', recordKey, unpack(ARGV, firstField))
   redis.call('SET', idKey, hash)
-  redis.call('ZADD', ownerKey, createdAt, id)
+  if liveMember ~= '' then redis.call('ZADD', liveKey, 0, liveMember) end
   if at ~= '' then expireAt(recordKey, idKey, at) end
 end
 `;
 
-/** KEYS: record, id pointer, owner index. ARGV: base, id, hash, createdAt, nickname, expireAt|'', fields... */
+/**
+ * KEYS: record, id pointer, nick hash, active set, live set. ARGV: base, id, hash, createdAt,
+ * nickname, expireAt|'', holds ('1' when not revoked nor replaced), active score (expiresAt|'+inf'),
+ * live member|'', max active|'', fields...
+ */
 const INSERT = `${PRELUDE}
-local conflict = conflictOf(KEYS[1], KEYS[2], KEYS[3], ARGV[5], tonumber(ARGV[4]), false)
-if conflict then return conflict end
-addRecord(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4], ARGV[6], 7)
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'id' end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'hash' end
+if ARGV[7] == '1' then
+  pruneExpired(KEYS[3], KEYS[4], ARGV[4])
+  if redis.call('HEXISTS', KEYS[3], ARGV[5]) == 1 then return 'nickname' end
+  if ARGV[10] ~= '' and redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[10]) then return 'owner_limit' end
+  redis.call('HSET', KEYS[3], ARGV[5], ARGV[2])
+  redis.call('ZADD', KEYS[4], ARGV[8], ARGV[5])
+end
+addRecord(KEYS[1], KEYS[2], KEYS[5], ARGV[3], ARGV[9], ARGV[6], 11)
 return 'ok'
 `;
 
 /**
- * KEYS: old id pointer, new record, new id pointer, owner index. ARGV: base, oldId, newId, newHash,
- * createdAt, nickname, new expireAt|'', old expiresAt, old expireAt, fields...
+ * KEYS: old id pointer, new record, new id pointer, nick hash, active set, live set. ARGV: base,
+ * oldId, newId, newHash, createdAt, nickname, new expireAt|'', old expiresAt, old expireAt,
+ * active score, live member, fields...
  */
 const ROTATE = `${PRELUDE}
 local oldHash = redis.call('GET', KEYS[1])
 if not oldHash then return 'not_found' end
 local oldKey = base .. 'h:' .. oldHash
-local old = redis.call('HMGET', oldKey, 'id', 'revokedAt', 'replacedById')
+local old = redis.call('HMGET', oldKey, 'id', 'revokedAt', 'replacedById', 'nickname')
 if not old[1] then return 'not_found' end
 if old[2] or old[3] then return 'not_active' end
-local conflict = conflictOf(KEYS[2], KEYS[3], KEYS[4], ARGV[6], tonumber(ARGV[5]), ARGV[2])
-if conflict then return conflict end
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'id' end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'hash' end
+pruneExpired(KEYS[4], KEYS[5], ARGV[5])
+local holder = redis.call('HGET', KEYS[4], ARGV[6])
+if holder and holder ~= ARGV[2] then return 'nickname' end
+if redis.call('HGET', KEYS[4], old[4]) == ARGV[2] then
+  redis.call('HDEL', KEYS[4], old[4])
+  redis.call('ZREM', KEYS[5], old[4])
+end
+redis.call('HSET', KEYS[4], ARGV[6], ARGV[3])
+redis.call('ZADD', KEYS[5], ARGV[10], ARGV[6])
 redis.call('HSET', oldKey, 'replacedById', ARGV[3], 'expiresAt', ARGV[8], 'updatedAt', ARGV[5])
 expireAt(oldKey, KEYS[1], ARGV[9])
-addRecord(KEYS[2], KEYS[3], KEYS[4], ARGV[3], ARGV[4], ARGV[5], ARGV[7], 10)
+addRecord(KEYS[2], KEYS[3], KEYS[6], ARGV[4], ARGV[11], ARGV[7], 12)
 return 'ok'
 `;
 
 /**
- * KEYS: id pointer. ARGV: base, updatedAt, revokedAt, expiresAt, expireAt. For revokedAt and
- * expiresAt: '-' leaves the field, '' clears it, anything else sets it. Returns the record's fields.
+ * KEYS: id pointer. ARGV: base, revokedAt (epoch ms). Revokes a record not revoked and not expired
+ * at revokedAt: sets revokedAt and updatedAt, releases its nickname if it holds it, and drops it
+ * from the owner's live set. Returns the record's fields, or 'not_found' / 'not_active'.
  */
-const UPDATE = `${PRELUDE}
+const REVOKE = `${PRELUDE}
 local hash = redis.call('GET', KEYS[1])
-if not hash then return false end
+if not hash then return 'not_found' end
 local key = base .. 'h:' .. hash
-if redis.call('EXISTS', key) == 0 then return false end
-redis.call('HSET', key, 'updatedAt', ARGV[2])
-if ARGV[3] == '' then redis.call('HDEL', key, 'revokedAt') elseif ARGV[3] ~= '-' then redis.call('HSET', key, 'revokedAt', ARGV[3]) end
-if ARGV[4] == '' then
-  redis.call('HDEL', key, 'expiresAt')
-  expireAt(key, KEYS[1], '')
-elseif ARGV[4] ~= '-' then
-  redis.call('HSET', key, 'expiresAt', ARGV[4])
-  expireAt(key, KEYS[1], ARGV[5])
+local f = redis.call('HMGET', key, 'id', 'revokedAt', 'expiresAt', 'nickname', 'ownerId', 'createdAt')
+if not f[1] then return 'not_found' end
+if f[2] or (f[3] and tonumber(f[3]) <= tonumber(ARGV[2])) then return 'not_active' end
+redis.call('HSET', key, 'revokedAt', ARGV[2], 'updatedAt', ARGV[2])
+local nickKey = base .. 'nick:' .. f[5]
+if redis.call('HGET', nickKey, f[4]) == f[1] then
+  redis.call('HDEL', nickKey, f[4])
+  redis.call('ZREM', base .. 'active:' .. f[5], f[4])
 end
+redis.call('ZREM', base .. 'live:' .. f[5], string.rep('0', 16 - #f[6]) .. f[6] .. ':' .. f[1])
 return redis.call('HGETALL', key)
 `;
 
@@ -124,27 +138,49 @@ return redis.call('HGETALL', ARGV[1] .. 'h:' .. hash)
 `;
 
 /**
- * KEYS: owner index. ARGV: base. The fields of each of the owner's records, by createdAt; ids whose
- * record Redis evicted (expired past the retention) are dropped from the index on the way.
+ * KEYS: live set. ARGV: base, now (epoch ms), limit, start member|''. Walks the owner's live set
+ * from after the start member, at most `4 * limit + 16` entries: collects up to `limit` records not
+ * revoked and not expired at now, and drops on the way the entries of records expired (or evicted
+ * by Redis). Returns { next member|'', fields of each record... }: next is the last record's member
+ * when more may follow, or the last entry examined when the walk ran out of budget.
  */
 const LIST_BY_OWNER = `
-local records = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local hash = redis.call('GET', ARGV[1] .. 'id:' .. id)
-  local fields = hash and redis.call('HGETALL', ARGV[1] .. 'h:' .. hash) or {}
-  if #fields == 0 then redis.call('ZREM', KEYS[1], id) else records[#records + 1] = fields end
+local base, now, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local budget = limit * 4 + 16
+local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
+local members = redis.call('ZRANGEBYLEX', KEYS[1], from, '+', 'LIMIT', 0, budget)
+local reply = { '' }
+for i, member in ipairs(members) do
+  local id = string.sub(member, 18)
+  local hash = redis.call('GET', base .. 'id:' .. id)
+  local fields = hash and redis.call('HGETALL', base .. 'h:' .. hash) or {}
+  local live = #fields > 0
+  if live then
+    local f = redis.call('HMGET', base .. 'h:' .. hash, 'revokedAt', 'expiresAt')
+    live = not f[1] and (not f[2] or tonumber(f[2]) > now)
+  end
+  if live then
+    reply[#reply + 1] = fields
+    if #reply - 1 == limit then
+      if i < #members or #redis.call('ZRANGEBYLEX', KEYS[1], '(' .. member, '+', 'LIMIT', 0, 1) > 0 then reply[1] = member end
+      return reply
+    end
+  else
+    redis.call('ZREM', KEYS[1], member)
+  end
 end
-return records
+if #members == budget then reply[1] = members[#members] end
+return reply
 `;
 
 /** ioredis command names, versioned so another version of this package on the same client never clashes. */
 export const SCRIPTS = {
-  keywardV1Insert: { lua: INSERT, numberOfKeys: 3 },
-  keywardV1Rotate: { lua: ROTATE, numberOfKeys: 4 },
-  keywardV1Update: { lua: UPDATE, numberOfKeys: 1 },
+  keywardV2Insert: { lua: INSERT, numberOfKeys: 5 },
+  keywardV2Rotate: { lua: ROTATE, numberOfKeys: 6 },
+  keywardV2Revoke: { lua: REVOKE, numberOfKeys: 1 },
   keywardV1Touch: { lua: TOUCH },
   keywardV1GetById: { lua: GET_BY_ID, numberOfKeys: 1 },
-  keywardV1ListByOwner: { lua: LIST_BY_OWNER, numberOfKeys: 1 },
+  keywardV2ListByOwner: { lua: LIST_BY_OWNER, numberOfKeys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

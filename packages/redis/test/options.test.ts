@@ -21,7 +21,8 @@ describe('RedisKeyStore options', () => {
   });
 
   it('names unknown options', () => {
-    expect(construct({ client, prefx: 'x', ttl: 1 })).toThrowError(new KeywardConfigError('RedisKeyStore: unknown options "prefx", "ttl"'));
+    expect(construct({ client, prefx: 'x', ttl: 1 })).toThrowError(KeywardConfigError);
+    expect(construct({ client, prefx: 'x', ttl: 1 })).toThrowError(/^RedisKeyStore: unknown options "prefx" \(did you mean "prefix"\?\), "ttl"; accepted: /);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { COMMON_HELP, STORE_HELP } from '../command.js';
 import type { Command } from '../command.js';
 import { STORE, integerOf, listOf, stringOf } from '../args.js';
 import type { Parsed } from '../args.js';
-import { EXIT, usageError } from '../exit-codes.js';
+import { CliError, EXIT, usageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { keyFields, listedKey, mintedKey, printFields, printJson, printTable } from '../output.js';
 import { configuredPrefixes } from '../prefixes.js';
@@ -24,15 +24,15 @@ function printKey(io: CliIo, parsed: Parsed, record: ApiKeyInfo): void {
   else printFields(io, keyFields(record));
 }
 
-function readMetadata(raw: string | undefined): Record<string, unknown> | undefined {
+function readMetadata(raw: string | undefined, command: string): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    throw usageError('keys create: --metadata must be a JSON object');
+    throw usageError(`${command}: --metadata must be a JSON object`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usageError('keys create: --metadata must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usageError(`${command}: --metadata must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -68,7 +68,7 @@ ${STORE_HELP}`,
     const mintPrefix = stringOf(v, 'prefix');
     const prefixes = prefixesOf(io);
     if (mintPrefix !== undefined && !prefixes.includes(mintPrefix)) prefixes.push(mintPrefix);
-    const metadata = readMetadata(stringOf(v, 'metadata'));
+    const metadata = readMetadata(stringOf(v, 'metadata'), 'keys create');
     return withKeyward(v, io, prefixes, true, async (keyward) => {
       const { key, record } = await keyward.keys.create({
         ownerId: owner, orgId: stringOf(v, 'org') ?? null, nickname, scopes: listOf(v, 'scope'),
@@ -134,30 +134,53 @@ ${STORE_HELP}`,
   },
 };
 
+/** `keyward.keys.update`, which a keyward version may not have yet (it needs a store that can patch keys). */
+type KeyUpdater = (id: string, patch: Readonly<Record<string, unknown>>) => Promise<ApiKeyInfo>;
+
 const update: Command = {
   name: 'keys update',
-  usage: '<id> (--expires-at <ISO> | --no-expiry)',
-  summary: "change a live key's expiry",
+  usage: '<id> [--nickname <name>] [--scope <scope>]... [--no-scopes] [--expires-at <ISO> | --no-expiry] [--metadata <json>]',
+  summary: "change a live key's nickname, scopes, expiry or metadata",
   positionals: 1,
-  options: { ...STORE, 'expires-at': { type: 'string' }, 'no-expiry': { type: 'boolean' }, nickname: { type: 'string' }, scope: { type: 'string', multiple: true } },
-  help: `Change a live key's expiry. Running applications drop their cached copy at once when the
-store has an invalidation channel (PostgreSQL, Redis), else within their cache TTL.
+  options: {
+    ...STORE,
+    nickname: { type: 'string' }, scope: { type: 'string', multiple: true }, 'no-scopes': { type: 'boolean' },
+    'expires-at': { type: 'string' }, 'no-expiry': { type: 'boolean' }, metadata: { type: 'string' },
+  },
+  help: `Change a live key: only the fields given. The key itself stays the same. Running applications
+drop their cached copy at once when the store has an invalidation channel (PostgreSQL, Redis),
+else within their cache TTL. Needs a keyward version whose key manager has keys.update.
 
 Options:
+  --nickname <name>      new nickname, unique among the owner's live keys
+  --scope <scope>        the new scopes (replacing the old ones); repeat for several
+  --no-scopes            remove every scope
   --expires-at <ISO>     new expiry, an ISO-8601 date-time in the future
   --no-expiry            the key never expires
+  --metadata <json>      new metadata, a JSON object
 ${COMMON_HELP}
 
 ${STORE_HELP}`,
   async run(parsed, io) {
     const v = parsed.values;
-    if (v.nickname !== undefined || v.scope !== undefined) {
-      throw usageError('keys update: this keyward version can change only the expiry (--expires-at, --no-expiry); nickname and scopes are kept by rotation');
-    }
     const expiresAt = stringOf(v, 'expires-at');
-    if ((expiresAt === undefined) === (v['no-expiry'] !== true)) throw usageError('keys update: give either --expires-at <ISO> or --no-expiry');
+    if (expiresAt !== undefined && v['no-expiry'] === true) throw usageError('keys update: give --expires-at or --no-expiry, not both');
+    if (v.scope !== undefined && v['no-scopes'] === true) throw usageError('keys update: give --scope or --no-scopes, not both');
+    const nickname = stringOf(v, 'nickname');
+    const metadata = readMetadata(stringOf(v, 'metadata'), 'keys update');
+    const patch: Record<string, unknown> = {
+      ...(nickname === undefined ? {} : { nickname }),
+      ...(v.scope !== undefined ? { scopes: listOf(v, 'scope') } : v['no-scopes'] === true ? { scopes: [] } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : v['no-expiry'] === true ? { expiresAt: null } : {}),
+      ...(metadata === undefined ? {} : { metadata }),
+    };
+    if (Object.keys(patch).length === 0) throw usageError('keys update: nothing to change (see keyward keys update --help)');
     return withKeyward(v, io, prefixesOf(io), false, async (keyward) => {
-      printKey(io, parsed, await keyward.keys.update(parsed.positionals[0]!, { expiresAt: expiresAt ?? null }));
+      const updateKey = (keyward.keys as unknown as { update?: KeyUpdater }).update;
+      if (typeof updateKey !== 'function') {
+        throw new CliError(EXIT.config, 'keys update: not supported by this keyward version (its key manager has no keys.update)');
+      }
+      printKey(io, parsed, await updateKey.call(keyward.keys, parsed.positionals[0]!, patch));
       return EXIT.ok;
     });
   },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthFailure } from '../errors.js';
-import { KeyManagerError, KeywardConfigError } from '../errors.js';
-import { createFailureResponder, managementErrorResponse } from './responses.js';
+import { KeywardConfigError } from '../errors.js';
+import { createFailureResponder } from './responses.js';
 
 const respond = createFailureResponder({ realm: 'api' });
 
@@ -106,33 +106,7 @@ describe('createFailureResponder', () => {
   });
 });
 
-describe('managementErrorResponse', () => {
-  it.each([
-    ['nickname_conflict', 409],
-    ['invalid_input', 422],
-    ['invalid_scope', 422],
-    ['invalid_expiry', 422],
-    ['not_found', 404],
-    ['not_owner', 401],
-    ['store_unavailable', 503],
-  ] as const)('%s → %i with the SPEC fields', (code, status) => {
-    const r = managementErrorResponse(new KeyManagerError(code, 'Some message.', { field: 'nickname' }));
-    expect(r.status).toBe(status);
-    expect(r.body).toMatchObject({ status, code, message: 'Some message.', field: 'nickname' });
-    expect(typeof r.body.error).toBe('string');
-    expect(r.headers['cache-control']).toBe('no-store');
-    if (status === 401) expect(r.headers['www-authenticate']).toContain('error="invalid_token"');
-    if (status === 503) expect(r.headers['retry-after']).toBe('5');
-  });
-
-  it('unparseable JSON is 400; anything unexpected is a bare 500 that reveals nothing', () => {
-    expect(managementErrorResponse('invalid_json')).toMatchObject({ status: 400, body: { code: 'invalid_json' } });
-    expect(managementErrorResponse('body_too_large')).toMatchObject({ status: 413, body: { code: 'body_too_large', error: 'Content Too Large' } });
-    const r = managementErrorResponse(new Error('connection to 10.0.0.5 refused, key eck_live_abc'));
-    expect(r).toMatchObject({ status: 500, body: { code: 'internal_error', message: 'Internal error.' } });
-    expect(r.json).not.toContain('eck_live');
-  });
-
+describe('createFailureResponder, more', () => {
   it('problem details with about:blank use the status phrase as title', () => {
     const r = createFailureResponder({ problemDetails: true })({ code: 'insufficient_scope', required: ['a'], provided: [], mode: 'all' });
     expect(r.body).toMatchObject({ type: 'about:blank', title: 'Forbidden', error: 'Insufficient scope' });

@@ -1,5 +1,5 @@
-import type { AuthFailure, FailureCode, KeyManagerErrorCode } from '../errors.js';
-import { KeyManagerError, KeywardConfigError } from '../errors.js';
+import type { AuthFailure, FailureCode } from '../errors.js';
+import { KeywardConfigError } from '../errors.js';
 
 /** The body fields keyward always sends (SPEC §5). Hooks may add fields but never drop these. */
 export interface FailureBody {
@@ -61,7 +61,8 @@ const TITLE: Record<FailureCode, string> = {
   auth_unavailable: 'Service Unavailable',
 };
 
-const PHRASE: Record<number, string> = {
+/** The reason phrase of the statuses keyward answers with (RFC 9110). Internal. */
+export const PHRASE: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -111,8 +112,8 @@ function defaultMessage(f: AuthFailure): string {
   }
 }
 
-// RFC 7230 quoted-string content: drop quotes, backslashes and controls rather than escape them.
-const quote = (value: string) => `"${value.replace(/["\\\x00-\x1f\x7f]/g, '')}"`;
+/** An RFC 9110 quoted-string: quotes, backslashes and controls are dropped rather than escaped. Internal. */
+export const quote = (value: string) => `"${value.replace(/["\\\x00-\x1f\x7f]/g, '')}"`;
 
 /** A compiled failure → response mapper. */
 export type FailureResponder = (failure: AuthFailure) => FailureResponse;
@@ -183,64 +184,6 @@ export function createFailureResponder(options: ResponseOptions = {}): FailureRe
     }
     return answer;
   };
-}
-
-/** What the management routes throw for a body they cannot read, besides a `KeyManagerError`. */
-type BodyErrorCode = 'invalid_json' | 'body_too_large';
-
-const MANAGEMENT_STATUS: Record<KeyManagerErrorCode | BodyErrorCode, number> = {
-  invalid_json: 400,
-  body_too_large: 413,
-  invalid_input: 422,
-  invalid_scope: 422,
-  invalid_expiry: 422,
-  nickname_conflict: 409,
-  not_found: 404,
-  not_owner: 401,
-  store_unavailable: 503,
-};
-
-/** Body of a management-route error: the SPEC fields, plus `field` when one field is to blame. */
-export interface ManagementErrorBody {
-  readonly status: number;
-  readonly error: string;
-  readonly code: KeyManagerErrorCode | BodyErrorCode | 'internal_error';
-  readonly message: string;
-  readonly field?: string;
-}
-
-/**
- * Map an error raised while serving a management route to an HTTP answer (`keyward.respondError`
- * calls this with the instance's realm and Retry-After): a
- * {@link KeyManagerError} by its code (409 nickname clash, 422 validation, 404 unknown id, 401
- * another account's key, 503 store down), `'invalid_json'` for an unparseable body (400),
- * `'body_too_large'` for one over the limit (413), and
- * anything else to a bare 500 that reveals nothing.
- *
- * @example
- * ```ts
- * try { res.status(201).json(await keyward.keys.create(input)) }
- * catch (e) { const r = managementErrorResponse(e); res.status(r.status).set(r.headers).send(r.json) }
- * ```
- */
-export function managementErrorResponse(error: unknown, options: { readonly realm?: string | undefined; readonly retryAfterSeconds?: number } = {}) {
-  const known = error === 'invalid_json' || error === 'body_too_large' ? error : error instanceof KeyManagerError ? error.code : null;
-  const status = known === null ? 500 : MANAGEMENT_STATUS[known];
-  const message =
-    known === null
-      ? 'Internal error.'
-      : known === 'invalid_json'
-        ? 'The request body is not valid JSON.'
-        : known === 'body_too_large'
-          ? 'The request body is too large.'
-          : (error as KeyManagerError).message;
-  const body: ManagementErrorBody = { status, error: PHRASE[status]!, code: known ?? 'internal_error', message };
-  const field = error instanceof KeyManagerError ? error.field : undefined;
-  const full: ManagementErrorBody = field === undefined ? body : { ...body, field };
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  if (status === 401) headers['www-authenticate'] = `Bearer realm=${quote(options.realm ?? 'keyward')}, error="invalid_token"`;
-  if (status === 503) headers['retry-after'] = String(options.retryAfterSeconds ?? 5);
-  return { status, headers, body: full, json: JSON.stringify(full) };
 }
 
 /** The HTTP status keyward uses for each failure code. */

@@ -8,7 +8,10 @@ export interface CreateKeyInput {
   readonly ownerId: string;
   /** Owning organization. */
   readonly orgId?: string | null;
-  /** 1-100 characters, unique among the owner's active keys. */
+  /**
+   * 1-100 characters, unique among the owner's active keys; stored in Unicode NFC. Control,
+   * bidi-control, zero-width and unpaired-surrogate characters are refused (`invalid_input`).
+   */
   readonly nickname: string;
   /** Granted scopes; default `keys.defaultScopes` (none). */
   readonly scopes?: readonly string[];
@@ -65,6 +68,30 @@ const invalid = (field: string, message: string) => new KeyManagerError('invalid
 // Visible characters and inner spaces only: no controls, no line breaks.
 const hasControl = (s: string) => /[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(s);
 
+// Characters that change how a name reads without being seen: bidi embeddings, overrides,
+// isolates and marks (U+202A-202E, U+2066-2069, U+200E/200F, U+061C) and zero-width ones
+// (U+200B-200D, U+2060, U+FEFF).
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Validate a nickname and return it in Unicode NFC, so every store compares the same string:
+ * 1-100 characters (after normalisation), no surrounding spaces, no control, bidi-control,
+ * zero-width or unpaired-surrogate character.
+ */
+export function readNickname(value: unknown): string {
+  if (typeof value !== 'string' || value.trim().length === 0) throw invalid('nickname', 'nickname is required.');
+  if (LONE_SURROGATE.test(value) || hasControl(value) || INVISIBLE.test(value)) {
+    throw invalid('nickname', 'nickname must not contain control, bidi-control, zero-width or unpaired surrogate characters.');
+  }
+  const nickname = value.normalize('NFC');
+  if (nickname.length > 100 || nickname.trim() !== nickname) {
+    throw invalid('nickname', 'nickname must be 1-100 characters with no surrounding spaces.');
+  }
+  return nickname;
+}
+
 function readId(value: unknown, field: string, nullable: boolean): string | null {
   if (value === undefined || value === null) {
     if (nullable) return null;
@@ -109,11 +136,7 @@ export function readCreateInput(input: CreateKeyInput, ctx: CreateContext) {
   if (typeof input !== 'object' || input === null) throw invalid('body', 'Expected an object.');
   const ownerId = readId(input.ownerId, 'ownerId', false)!;
   const orgId = readId(input.orgId, 'orgId', true);
-  const nickname = input.nickname;
-  if (typeof nickname !== 'string' || nickname.trim().length === 0) throw invalid('nickname', 'nickname is required.');
-  if (nickname.length > 100 || hasControl(nickname) || nickname.trim() !== nickname) {
-    throw invalid('nickname', 'nickname must be 1-100 characters with no control characters or surrounding spaces.');
-  }
+  const nickname = readNickname(input.nickname);
   const rawScopes = input.scopes ?? ctx.defaultScopes;
   if (!Array.isArray(rawScopes) || rawScopes.length > 100) throw invalid('scopes', 'scopes must be an array of scope strings.');
   const scopes: string[] = [];

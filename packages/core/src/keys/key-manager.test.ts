@@ -192,3 +192,20 @@ describe('bad arguments', () => {
     expect((await keyward.keys.revoke(rotated.record.id, null)).revokedAt).toBeInstanceOf(Date);
   });
 });
+
+describe('owner scope with an organization', () => {
+  it('get, revoke and rotate refuse a key of the same owner in another organization (not_owner)', async () => {
+    const { keyward } = setup();
+    const { record, key } = await keyward.keys.create(owner);
+    for (const orgId of ['evilcorp', null]) {
+      const scope = { ownerId: 'user_1', orgId };
+      await rejects(keyward.keys.get(record.id, scope), 'not_owner');
+      await rejects(keyward.keys.revoke(record.id, scope), 'not_owner');
+      await rejects(keyward.keys.rotate(record.id, scope), 'not_owner');
+    }
+    await rejects(keyward.keys.revoke(record.id, { ownerId: 'user_1', orgId: 7 as never }), 'invalid_input', 'orgId');
+    expect((await keyward.authenticate(apiKey(key))).ok).toBe(true);
+    expect(await keyward.keys.get(record.id, { ownerId: 'user_1', orgId: 'acme' })).toMatchObject({ id: record.id });
+    expect((await keyward.keys.rotate(record.id, { ownerId: 'user_1', orgId: 'acme' })).record.orgId).toBe('acme');
+  });
+});

@@ -6,13 +6,13 @@ import { generateKey, keyStart } from './key-format.js';
 import type { Runtime } from '../runtime.js';
 import { isValidGrant } from '../verify/scopes.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
+import { decodeCursor, encodeCursor, readPageLimit } from './list-cursor.js';
+import type { KeyPage, ListPageOptions } from './list-cursor.js';
 import { readCreateInput, readGracePeriod, toApiKeyInfo } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
-import { readUpdateInput } from './key-update.js';
-import type { UpdateKeyInput } from './key-update.js';
 
 export type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
-export type { UpdateKeyInput } from './key-update.js';
+export type { KeyPage, ListPageOptions } from './list-cursor.js';
 
 /** Key-manager settings. */
 export interface KeyManagerOptions {
@@ -22,7 +22,16 @@ export interface KeyManagerOptions {
   readonly defaultScopes?: readonly string[];
   /** Longest rotation grace period accepted (default 30 days). */
   readonly maxGracePeriodSeconds?: number;
+  /**
+   * Most active keys (not revoked, not replaced, not expired) one owner may hold (default 100);
+   * `create` beyond it fails with `key_limit` (HTTP 422). Rotation keeps the count.
+   */
+  readonly maxActiveKeysPerOwner?: number;
 }
+
+/** Default of {@link KeyManagerOptions.maxActiveKeysPerOwner}. */
+export const DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER = 100;
+
 
 /** A freshly minted key. `key` is shown exactly once: it is not stored anywhere. */
 export interface CreatedKey {
@@ -30,19 +39,23 @@ export interface CreatedKey {
   readonly record: ApiKeyInfo;
 }
 
-/** Who is asking: when given, the key must belong to this owner (else `not_owner`). */
+/** Who is asking: when given, the key must belong to this owner and organization (else `not_owner`). */
 export interface OwnerScope {
   readonly ownerId?: string;
+  /** The caller's organization (`null` for none): when given, the key's `orgId` must be the same. */
+  readonly orgId?: string | null;
 }
 
 /** What a new key copies from its request (create) or from the key it replaces (rotate). */
 type MintFields = Pick<ApiKeyRecord, 'ownerId' | 'orgId' | 'nickname' | 'scopes' | 'metadata' | 'expiresAt'>;
 
-/** The owner a call is restricted to, if any; a non-string owner is a caller error. */
-function ownerOf(scope: OwnerScope | null | undefined): string | undefined {
+/** Throws `not_owner` unless the record is within the scope (owner and organization, when given); a malformed scope is a caller error. */
+function checkScope(record: ApiKeyRecord, scope: OwnerScope | null | undefined): void {
   const ownerId = scope?.ownerId ?? undefined;
+  const orgId = scope?.orgId;
   if (ownerId !== undefined && typeof ownerId !== 'string') throw new KeyManagerError('invalid_input', 'ownerId must be a string.', { field: 'ownerId' });
-  return ownerId;
+  if (orgId !== undefined && orgId !== null && typeof orgId !== 'string') throw new KeyManagerError('invalid_input', 'orgId must be a string or null.', { field: 'orgId' });
+  if ((ownerId !== undefined && record.ownerId !== ownerId) || (orgId !== undefined && record.orgId !== orgId)) throw notOwner();
 }
 
 interface ManagerDeps {
@@ -77,7 +90,10 @@ export class KeyManager {
     this.#allowed = deps.options.allowedScopes ? new Set(deps.options.allowedScopes) : null;
   }
 
-  /** Mint a key for an owner. Nickname unique among the owner's active keys (`nickname_conflict`). */
+  /**
+   * Mint a key for an owner. Nickname unique among the owner's active keys (`nickname_conflict`);
+   * at most `keys.maxActiveKeysPerOwner` active keys per owner (`key_limit`).
+   */
   async create(input: CreateKeyInput): Promise<CreatedKey> {
     const now = this.#d.runtime.now();
     const valid = readCreateInput(input, {
@@ -87,63 +103,78 @@ export class KeyManager {
       defaultScopes: this.#d.options.defaultScopes ?? [],
       isAllowed: (s) => isValidGrant(s) && (this.#allowed === null || this.#allowed.has(s)),
     });
-    const { key, record } = await this.#mintAndStore(valid.prefix, now, valid, (next) => this.#d.store.insert(next));
+    const maxActiveKeys = this.#d.options.maxActiveKeysPerOwner ?? DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER;
+    const { key, record } = await this.#mintAndStore(valid.prefix, now, valid, (next) => this.#d.store.insert(next, { maxActiveKeys }));
     return { key, record: toApiKeyInfo(record, this.#d.prefixes) };
   }
 
-  /** The owner's live keys (not revoked, not expired), oldest first; never the key or its hash. */
+  /**
+   * The owner's live keys (not revoked, not expired), oldest first; never the key or its hash.
+   * Reads every page of {@link listPage}: prefer `listPage` where a response must stay small.
+   */
   async list(ownerId: string): Promise<ApiKeyInfo[]> {
+    const items: ApiKeyInfo[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: KeyPage = await this.listPage(ownerId, { limit: 100, cursor });
+      items.push(...page.items);
+      // A store that hands back the position it was given would loop forever: stop there.
+      cursor = page.nextCursor === cursor ? null : page.nextCursor;
+    } while (cursor !== null);
+    return items;
+  }
+
+  /**
+   * One page of the owner's live keys, oldest first (by creation time, then id). A page may hold
+   * fewer than `limit` keys while `nextCursor` is not `null`; walk until it is. An unreadable
+   * cursor is `invalid_input` (field `cursor`).
+   *
+   * @example
+   * ```ts
+   * const first = await keyward.keys.listPage('u1', { limit: 20 });
+   * const second = first.nextCursor === null ? null : await keyward.keys.listPage('u1', { cursor: first.nextCursor });
+   * ```
+   */
+  async listPage(ownerId: string, options?: ListPageOptions | null): Promise<KeyPage> {
     if (typeof ownerId !== 'string' || ownerId.length === 0) throw new KeyManagerError('invalid_input', 'ownerId is required.', { field: 'ownerId' });
-    const records = await this.#call(() => this.#d.store.listByOwner(ownerId));
+    const limit = readPageLimit(options?.limit);
+    const after = decodeCursor(options?.cursor);
     const now = this.#d.runtime.now();
-    return records
+    const page = await this.#call(() => this.#d.store.listByOwner(ownerId, { now: new Date(now), limit, after }));
+    const items = page.records
       .filter((r) => r.ownerId === ownerId && r.revokedAt === null && (r.expiresAt === null || r.expiresAt.getTime() > now))
       .map((r) => this.#info(r));
+    return { items, nextCursor: page.next === null ? null : encodeCursor(page.next) };
   }
 
   /** One key's metadata (revoked and expired included), or `null`. */
   async get(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo | null> {
     const record = await this.#call(() => this.#d.store.getById(String(id)));
     if (record === null) return null;
-    const ownerId = ownerOf(scope);
-    if (ownerId !== undefined && record.ownerId !== ownerId) throw notOwner();
+    checkScope(record, scope);
     return this.#info(record);
   }
 
   /**
    * Revoke (delete) a key: it stops working at once on this instance, and on others as soon as the
-   * store's invalidation channel delivers (else within the cache TTL). Revoking twice is `not_found`.
+   * store's invalidation channel delivers (else within the cache TTL). The store revokes only a key
+   * not yet revoked nor expired, atomically: of concurrent revokes one succeeds and the others are
+   * `not_found`, and the first `revokedAt` stays.
+   *
+   * A key already rotated but still in its grace period can be revoked (to stop a leaked old key
+   * early); the answer's `replacedById` then names its replacement, which keeps working (revoke it
+   * by its own id). A revoke racing a rotate of the same key has one winner: revoke first, and the
+   * rotate is `not_found` with no new key; rotate first, and the revoke answers with `replacedById`
+   * set (or `not_found` when the rotation had no grace period).
    */
   async revoke(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
     const record = await this.#live(id, scope);
     const now = new Date(this.#d.runtime.now());
-    const updated = await this.#call(() => this.#d.store.update(record.id, { revokedAt: now, updatedAt: now }));
+    const result = await this.#call(() => this.#d.store.revoke(record.id, now));
     this.#d.invalidate(record.id);
-    if (updated === null) throw notFound();
+    if (!result.ok) throw notFound();
     await this.#publish({ type: 'revoked', keyId: record.id });
-    return this.#info(updated);
-  }
-
-  /**
-   * Change a live key's expiry (a future date, or `null` for never). Takes effect at once on this
-   * instance and is published as `updated` to the others. A revoked, expired or rotated-out key is
-   * `not_found`.
-   *
-   * @example
-   * ```ts
-   * await keyward.keys.update(id, { expiresAt: '2030-01-01T00:00:00Z' }, { ownerId: 'u1' });
-   * ```
-   */
-  async update(id: string, input: UpdateKeyInput, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
-    const valid = readUpdateInput(input, this.#d.runtime.now());
-    const record = await this.#live(id, scope);
-    if (record.replacedById !== null) throw notFound();
-    const now = new Date(this.#d.runtime.now());
-    const updated = await this.#call(() => this.#d.store.update(record.id, { expiresAt: valid.expiresAt, updatedAt: now }));
-    this.#d.invalidate(record.id);
-    if (updated === null) throw notFound();
-    await this.#publish({ type: 'updated', keyId: record.id });
-    return this.#info(updated);
+    return this.#info(result.record);
   }
 
   /**
@@ -176,6 +207,7 @@ export class KeyManager {
       if (result.ok) return minted;
       if (result.conflict === 'not_found' || result.conflict === 'not_active') throw notFound();
       if (result.conflict === 'nickname') throw nicknameTaken(from.nickname);
+      if (result.conflict === 'owner_limit') throw keyLimit(this.#d.options.maxActiveKeysPerOwner ?? DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER);
       if (attempt >= 2) throw new KeyManagerError('store_unavailable', 'Could not store the key (id or hash collision).');
     }
   }
@@ -206,10 +238,9 @@ export class KeyManager {
 
   async #live(id: string, scope: OwnerScope | null | undefined): Promise<ApiKeyRecord> {
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw notFound();
-    const ownerId = ownerOf(scope);
     const record = await this.#call(() => this.#d.store.getById(id));
     if (record === null || record.revokedAt !== null) throw notFound();
-    if (ownerId !== undefined && record.ownerId !== ownerId) throw notOwner();
+    checkScope(record, scope);
     if (record.expiresAt !== null && record.expiresAt.getTime() <= this.#d.runtime.now()) throw notFound();
     return record;
   }
@@ -241,5 +272,7 @@ export class KeyManager {
 
 const notFound = () => new KeyManagerError('not_found', 'API key not found.');
 const notOwner = () => new KeyManagerError('not_owner', 'This API key belongs to another account.');
+const keyLimit = (max: number) =>
+  new KeyManagerError('key_limit', `This account already has ${max} active API keys; revoke one before creating another.`);
 const nicknameTaken = (nickname: string) =>
   new KeyManagerError('nickname_conflict', `An API key named ${JSON.stringify(nickname)} already exists.`, { field: 'nickname' });

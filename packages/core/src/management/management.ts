@@ -1,9 +1,18 @@
 import type { HeaderInput } from '../verify/credentials.js';
-import { KeyManagerError, KeywardConfigError } from '../errors.js';
+import { KeywardConfigError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import type { ApiKeyInfo } from '../keys/key-input.js';
 import type { Keyward } from '../keyward.js';
 import type { Principal } from '../verify/principal.js';
+import { authenticateCaller } from './authenticate.js';
+import { readJsonObject } from './body.js';
+import { managementContextOf } from './context.js';
+import type { ManagementResponse } from './responses.js';
+import { problemOf, problemResponse, reply } from './responses.js';
+import { compileScopePolicy } from './scope-policy.js';
+import type { ScopePolicyOption } from './scope-policy.js';
+
+export type { ManagementResponse } from './responses.js';
 
 /** A management request as an adapter sees it. */
 export interface ManagementRequest {
@@ -21,19 +30,16 @@ export interface ManagementRequest {
   readonly principal?: Principal;
 }
 
-/** What an adapter sends back: status, headers and a ready JSON string. */
-export interface ManagementResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-  /** `JSON.stringify(body)`. */
-  readonly json: string;
-}
-
 /** Options of {@link createManagementApi}. */
 export interface ManagementOptions {
-  /** Largest request body read, in bytes (default 64 KiB); larger is a 413. */
+  /** Largest request body read, in bytes (default 64 KiB); larger is a 413 and the rest is not read. */
   readonly bodyLimitBytes?: number;
+  /**
+   * Which scopes a caller may grant to a key it creates: `'caller'` (only scopes its own token
+   * holds, in its `scope`/`scp` claim) or a function `(caller, requestedScopes) => boolean | string[]`.
+   * Required unless `keys.allowedScopes` is configured on the keyward instance.
+   */
+  readonly scopePolicy?: ScopePolicyOption;
 }
 
 /** The management routes of SPEC §6, framework-free. */
@@ -62,8 +68,6 @@ function matchRoute(method: string, path: string): Route | null {
   return null;
 }
 
-const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-const reply = (status: number, body: Record<string, unknown>): ManagementResponse => ({ status, headers: JSON_HEADERS, body, json: JSON.stringify(body) });
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 /** The key as its owner sees it in a list: never the key or its hash. */
@@ -76,79 +80,60 @@ const minted = (key: string, k: ApiKeyInfo) => ({
   id: k.id, nickname: k.nickname, key, scopes: [...k.scopes], expiresAt: iso(k.expiresAt), createdAt: iso(k.createdAt), updatedAt: iso(k.updatedAt),
 });
 
-/** Read the body into a JSON object: `{}` when empty; throws `'invalid_json'`, `'body_too_large'` or `invalid_input`. */
-async function readJsonObject(body: unknown, limit: number): Promise<Record<string, unknown>> {
-  let value = body;
-  if (value !== null && typeof value === 'object' && Symbol.asyncIterator in value) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // Drain a too-large body without keeping it, so the connection stays usable for the 413.
-    for await (const chunk of value as AsyncIterable<Uint8Array | string>) {
-      size += chunk.length;
-      if (size <= limit) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    }
-    if (size > limit) throw 'body_too_large';
-    value = Buffer.concat(chunks);
-  }
-  if (value instanceof Uint8Array) {
-    if (value.byteLength > limit) throw 'body_too_large';
-    value = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
-  }
-  if (typeof value === 'string') {
-    if (value.trim() === '') return {};
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw 'invalid_json';
-    }
-  }
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new KeyManagerError('invalid_input', 'The body must be a JSON object.', { field: 'body' });
-  return value as Record<string, unknown>;
-}
-
 /**
  * Build the framework-free management API on a keyward instance. Adapters only translate a request
  * into {@link ManagementRequest} and send the {@link ManagementResponse}; every decision (JWT only,
- * owner = JWT `sub`, organization = the JWT organization claim, status codes, bodies) is made here.
+ * owner = JWT `sub`, organization = the JWT organization claim, scope policy, status codes,
+ * bodies) is made here. Throws `KeywardConfigError` when neither `scopePolicy` nor
+ * `keys.allowedScopes` says which scopes callers may grant.
  *
  * @example
  * ```ts
- * const api = createManagementApi(keyward);
- * const res = await api.handle({ method: req.method, path: '/', headers: req.headers, body: req });
+ * const api = createManagementApi(keyward, { scopePolicy: 'caller' });
+ * const res = await api.handle({ method: req.method, path: '/', headers: nodeRequestHeaders(req), body: req });
  * if (res) response.writeHead(res.status, res.headers).end(res.json);
  * ```
  */
 export function createManagementApi(keyward: Keyward, options?: ManagementOptions): ManagementApi {
-  const { bodyLimitBytes = 65_536 } = checkOptions('apiKeyManagement', options, { bodyLimitBytes: true });
+  const context = typeof keyward === 'object' && keyward !== null ? managementContextOf(keyward) : undefined;
+  if (context === undefined) throw new KeywardConfigError('apiKeyManagement: expected a keyward instance from createKeyward(...)');
+  const { bodyLimitBytes = 65_536, scopePolicy } = checkOptions('apiKeyManagement', options, { bodyLimitBytes: true, scopePolicy: true });
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 2 || bodyLimitBytes > 16_777_216) {
     throw new KeywardConfigError('apiKeyManagement: "bodyLimitBytes" must be a whole number from 2 to 16777216');
   }
+  const decideScopes = compileScopePolicy(scopePolicy, context);
+  const answerOptions = { realm: context.realm, retryAfterSeconds: context.retryAfterSeconds };
+
   const authenticate: ManagementApi['authenticate'] = async (headers) => {
-    const result = await keyward.authenticateManagement(headers);
-    if (!result.ok) return { ok: false, response: keyward.respond(result.failure) };
-    // A token without a subject cannot own keys.
-    if (result.principal.ownerId === '') return { ok: false, response: keyward.respond({ code: 'invalid_token', reason: 'claims' }) };
-    return result;
+    const result = await authenticateCaller(context, headers);
+    return result.ok ? result : { ok: false, response: keyward.respond(result.failure) };
   };
 
   async function serve(route: Route, principal: Principal, rawBody: unknown): Promise<ManagementResponse> {
-    const owner = { ownerId: principal.ownerId };
+    // Every route touches only keys of the caller's account in the caller's organization.
+    const caller = { ownerId: principal.ownerId, orgId: principal.orgId };
     switch (route.name) {
-      case 'list':
-        return reply(200, { apiKeys: (await keyward.keys.list(principal.ownerId)).map(listed) });
+      case 'list': {
+        const keys = await keyward.keys.list(caller.ownerId);
+        return reply(200, { apiKeys: keys.filter((k) => k.orgId === caller.orgId).map(listed) });
+      }
       case 'revoke':
-        await keyward.keys.revoke(route.id, owner);
+        await keyward.keys.revoke(route.id, caller);
         return reply(200, { message: 'API key deleted successfully' });
       case 'create': {
         const body = await readJsonObject(rawBody, bodyLimitBytes);
-        const input = { ...owner, orgId: principal.orgId, nickname: body.nickname as string, scopes: body.scopes as string[] | undefined };
-        const { key, record } = await keyward.keys.create({ ...input, expiresAt: body.expiresAt as string | null | undefined });
+        if (!body.ok) return problemResponse(body.problem, answerOptions);
+        const scopes = await decideScopes(principal, body.value.scopes);
+        if (!scopes.ok) return problemResponse(scopes.problem, answerOptions);
+        const { nickname, expiresAt } = body.value;
+        const input = { ...caller, nickname: nickname as string, scopes: scopes.scopes as string[] | undefined, expiresAt: expiresAt as string | null | undefined };
+        const { key, record } = await keyward.keys.create(input);
         return reply(201, minted(key, record));
       }
       case 'rotate': {
         const body = await readJsonObject(rawBody, bodyLimitBytes);
-        const { key, record } = await keyward.keys.rotate(route.id, { ...owner, gracePeriodSeconds: body.gracePeriodSeconds as number | undefined });
+        if (!body.ok) return problemResponse(body.problem, answerOptions);
+        const { key, record } = await keyward.keys.rotate(route.id, { ...caller, gracePeriodSeconds: body.value.gracePeriodSeconds as number | undefined });
         return reply(201, minted(key, record));
       }
     }
@@ -169,8 +154,7 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
       try {
         return await serve(route, principal, request.body);
       } catch (error) {
-        const response = keyward.respondError(error);
-        return { ...response, body: { ...response.body } };
+        return problemResponse(problemOf(error), answerOptions);
       }
     },
   };

@@ -56,16 +56,50 @@ export interface ApiKeyRecord {
 /** Result of {@link KeyStore.insert} and {@link KeyStore.rotate}. Conflicts are values, not exceptions. */
 export type InsertResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly conflict: 'nickname' | 'hash' | 'id' };
+  | { readonly ok: false; readonly conflict: 'nickname' | 'hash' | 'id' | 'owner_limit' };
+
+/** Options of {@link KeyStore.insert}. */
+export interface InsertOptions {
+  /**
+   * Most active keys (see {@link KeyStore.insert}) the owner may hold once this record is stored;
+   * absent for no limit. The key manager passes `keys.maxActiveKeysPerOwner` (default 100).
+   */
+  readonly maxActiveKeys?: number;
+}
 
 /** Result of {@link KeyStore.rotate}. */
 export type RotateResult = InsertResult | { readonly ok: false; readonly conflict: 'not_found' | 'not_active' };
 
-/** Fields {@link KeyStore.update} may change. Absent fields are left as they are. */
-export interface ApiKeyPatch {
-  readonly revokedAt?: Date | null;
-  readonly expiresAt?: Date | null;
-  readonly updatedAt: Date;
+/**
+ * Result of {@link KeyStore.revoke}: the revoked record, or why nothing changed (`not_found`: no
+ * record with this id; `not_active`: already revoked, or expired at the revocation time).
+ */
+export type RevokeResult =
+  | { readonly ok: true; readonly record: ApiKeyRecord }
+  | { readonly ok: false; readonly conflict: 'not_found' | 'not_active' };
+
+/** Where a page of {@link KeyStore.listByOwner} starts: after the record with this `createdAt` and `id`. */
+export interface ListPosition {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** What {@link KeyStore.listByOwner} is asked for. */
+export interface ListByOwnerQuery {
+  /** Records expired at or before this instant are left out (revoked ones always are). */
+  readonly now: Date;
+  /** Most records in the page, 1-100. */
+  readonly limit: number;
+  /** Start after this position (the `next` of the previous page); absent or `null` for the first page. */
+  readonly after?: ListPosition | null;
+}
+
+/** One page of {@link KeyStore.listByOwner}. */
+export interface ApiKeyPage {
+  /** At most `limit` records, in (`createdAt`, `id`) order. May hold fewer even when more follow. */
+  readonly records: ApiKeyRecord[];
+  /** Where the next page starts, or `null` when there is no more. */
+  readonly next: ListPosition | null;
 }
 
 /** Sent between instances so that each drops its cached copy of a key at once. Carries no key material. */
@@ -79,8 +113,8 @@ export interface InvalidationEvent {
  * timeout, ...); the core turns those into `auth_unavailable` (503), never into a 401 or a 200.
  * Expected outcomes (not found, conflicts) are return values.
  *
- * Concurrency: every method may be called concurrently from many requests; `insert` and
- * `rotate` must be atomic with respect to the nickname rule.
+ * Concurrency: every method may be called concurrently from many requests; `insert`, `rotate`
+ * and `revoke` must be atomic with respect to the nickname rule, the active-key limit and each other.
  */
 export interface KeyStore {
   /**
@@ -93,30 +127,52 @@ export interface KeyStore {
   getById(id: string): Promise<ApiKeyRecord | null>;
 
   /**
-   * Store a new record. Fails with `conflict: 'nickname'` when the owner already has an
-   * *active* key with the same nickname, where active means: `revokedAt` is null, `replacedById`
-   * is null, and `expiresAt` is null or later than `record.createdAt`. `hash` and `id` clashes
-   * give `conflict: 'hash'` / `'id'`. Must be atomic: two concurrent inserts of one nickname give
-   * exactly one `ok: true`.
+   * Store a new record. A record *holds its nickname* (is active) while `revokedAt` and
+   * `replacedById` are null and `expiresAt` is null or later than the `createdAt` of the record
+   * being inserted. Fails with `conflict: 'nickname'` when another record of the owner holds the
+   * same nickname, with `'owner_limit'` when the owner already holds `options.maxActiveKeys` active
+   * keys, and with `'hash'` / `'id'` when those clash. A record inserted already revoked or replaced
+   * (an import) neither holds its nickname nor counts against the limit.
+   *
+   * Must be atomic: two concurrent inserts of one nickname give exactly one `ok: true`, and
+   * concurrent inserts never take an owner past the limit. Its cost must not grow with the owner's
+   * history (revoked, replaced and long-expired keys): at most with the number of active keys.
    */
-  insert(record: ApiKeyRecord): Promise<InsertResult>;
+  insert(record: ApiKeyRecord, options?: InsertOptions): Promise<InsertResult>;
 
   /**
-   * All records of an owner, in creation order (oldest first), revoked and expired ones included;
-   * the core filters. Must not return other owners' records. The order is by `createdAt`, not by
-   * insertion: a record inserted later with an earlier `createdAt` comes first. Records with the
-   * same `createdAt` may come in any order.
+   * One page of the owner's *live* records: not revoked, and `expiresAt` null or later than
+   * `query.now` (replaced keys still in their grace period included), ordered by `createdAt` then
+   * `id` (ids compare bytewise; they are ASCII), at most `query.limit`, starting after
+   * `query.after`. Must not return other owners' records, and one call must do bounded work
+   * whatever the owner's history: a store that skips dead entries on the way may return a short
+   * page with a `next` position. Pagination is stable: a record live during the whole walk is
+   * returned exactly once. `now` is expected not to go backwards between calls: a store may drop
+   * its index entry of a record once a call saw it expired.
    */
-  listByOwner(ownerId: string): Promise<ApiKeyRecord[]>;
+  listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage>;
 
-  /** Apply `patch` to the record with this id and return the updated record, or `null` if none. */
-  update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null>;
+  /**
+   * Revoke the record `id` at `at`, atomically and only if it is still revocable: not revoked yet
+   * and `expiresAt` null or later than `at`. Sets `revokedAt` and `updatedAt` to `at` and returns
+   * the updated record; the nickname is released. Of many concurrent revokes of one record exactly
+   * one succeeds, the others answer `not_active`, and `revokedAt` is never overwritten.
+   *
+   * A key replaced by {@link rotate} but still in its grace period *is* revocable (a leaked old key
+   * must be stoppable before its grace ends); its record keeps `replacedById`, which names the
+   * replacement, and the replacement is untouched. Against a concurrent `rotate` of the same key
+   * the store gives one order: either the revoke comes first (the rotate answers `not_active` and
+   * no replacement exists) or the rotate does (the revoke's record carries `replacedById`, or the
+   * revoke answers `not_active` when the rotation left no grace).
+   */
+  revoke(id: string, at: Date): Promise<RevokeResult>;
 
   /**
    * Atomically: mark `oldId` as replaced by `next.id`, set its `expiresAt` to `oldExpiresAt`
    * (and `updatedAt` to `next.createdAt`), and insert `next` (which carries the same nickname:
    * the old key no longer holds it, being replaced). Either both happen or neither.
-   * `not_found`: no record `oldId`; `not_active`: it is revoked or already replaced.
+   * `not_found`: no record `oldId`; `not_active`: it is revoked or already replaced. The owner's
+   * count of active keys does not change, so no limit applies.
    */
   rotate(oldId: string, next: ApiKeyRecord, oldExpiresAt: Date): Promise<RotateResult>;
 

@@ -1,23 +1,28 @@
 import type {
-  ApiKeyPatch,
+  ApiKeyPage,
   ApiKeyRecord,
+  InsertOptions,
   InsertResult,
   InvalidationEvent,
   KeyStore,
+  ListByOwnerQuery,
+  RevokeResult,
   RotateResult,
 } from './key-store.js';
+import { comparePosition } from './list-position.js';
 
 type Listener = (event: InvalidationEvent) => void;
 
 /**
  * The in-memory reference {@link KeyStore}: maps by id and by hash plus an owner index, all in
- * this process. Good for tests, demos and single-instance servers whose keys may vanish on
+ * this process (the owner indexes hold active and live keys only, so no call walks an owner's
+ * history). Good for tests, demos and single-instance servers whose keys may vanish on
  * restart; use `@keyward/postgres` or `@keyward/redis` for anything shared or durable.
  *
  * Records are immutable to callers: every method returns a fresh frozen copy (scopes, metadata
  * and dates copied too), and `insert` stores a copy of what it is given, so no caller can change
  * stored state by mutating an object. Each method runs to completion in one synchronous step
- * (wrapped in a promise, with no artificial delay), which makes `insert` and `rotate` atomic.
+ * (wrapped in a promise, with no artificial delay), which makes `insert`, `revoke` and `rotate` atomic.
  *
  * `publish`/`subscribe` reach the subscribers of this store object only, each delivery in its
  * own microtask (never synchronously inside `publish`). A listener that throws is ignored.
@@ -33,8 +38,10 @@ type Listener = (event: InvalidationEvent) => void;
 export class MemoryKeyStore implements KeyStore {
   readonly #byId = new Map<string, ApiKeyRecord>();
   readonly #idByHash = new Map<string, string>();
-  /** Owner id → ids, in insertion order. */
-  readonly #idsByOwner = new Map<string, string[]>();
+  /** Owner id → nickname → id of the record holding it (active, or expired and not yet pruned). */
+  readonly #holders = new Map<string, Map<string, string>>();
+  /** Owner id → ids of the records not revoked (expired ones included). */
+  readonly #live = new Map<string, Set<string>>();
   readonly #subscriptions = new Set<{ readonly listener: Listener }>();
 
   /** Number of stored records, revoked, expired and replaced ones included. */
@@ -51,31 +58,47 @@ export class MemoryKeyStore implements KeyStore {
     return this.#read(id);
   }
 
-  async insert(record: ApiKeyRecord): Promise<InsertResult> {
+  async insert(record: ApiKeyRecord, options: InsertOptions = {}): Promise<InsertResult> {
     const conflict = this.#conflictOf(record, null);
     if (conflict !== null) return { ok: false, conflict };
+    if (holdsNickname(record)) {
+      const holders = this.#holdersOf(record.ownerId);
+      // Forget the holders expired by now: what is left is the owner's active keys, no history.
+      for (const [nickname, id] of holders) if (!this.#isHolder(id, record.createdAt)) holders.delete(nickname);
+      if (options.maxActiveKeys !== undefined && holders.size >= options.maxActiveKeys) return { ok: false, conflict: 'owner_limit' };
+    }
     this.#put(record);
     return { ok: true };
   }
 
-  async listByOwner(ownerId: string): Promise<ApiKeyRecord[]> {
-    const records = (this.#idsByOwner.get(ownerId) ?? []).map((id) => this.#byId.get(id)).filter(isDefined);
-    // Array.prototype.sort is stable: equal createdAt keeps insertion order.
-    records.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    return records.map(copyRecord);
+  async listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
+    const now = query.now.getTime();
+    const after = query.after ?? null;
+    const ids = this.#live.get(ownerId) ?? new Set<string>();
+    const live: ApiKeyRecord[] = [];
+    for (const id of ids) {
+      const record = this.#byId.get(id);
+      // Expired for good (`now` does not go back): forget it, as the other stores do.
+      if (record === undefined || (record.expiresAt !== null && record.expiresAt.getTime() <= now)) ids.delete(id);
+      else if (after === null || comparePosition(record, after) > 0) live.push(record);
+    }
+    live.sort(comparePosition);
+    const records = live.slice(0, query.limit);
+    const last = records.at(-1);
+    const next = live.length > query.limit && last !== undefined ? { createdAt: new Date(last.createdAt.getTime()), id: last.id } : null;
+    return { records: records.map(copyRecord), next };
   }
 
-  async update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
+  async revoke(id: string, at: Date): Promise<RevokeResult> {
     const current = this.#byId.get(id);
-    if (current === undefined) return null;
-    const next: ApiKeyRecord = {
-      ...current,
-      revokedAt: patch.revokedAt === undefined ? current.revokedAt : patch.revokedAt,
-      expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
-      updatedAt: patch.updatedAt,
-    };
-    this.#byId.set(id, copyRecord(next));
-    return this.#read(id);
+    if (current === undefined) return { ok: false, conflict: 'not_found' };
+    if (current.revokedAt !== null || (current.expiresAt !== null && current.expiresAt.getTime() <= at.getTime())) {
+      return { ok: false, conflict: 'not_active' };
+    }
+    this.#byId.set(id, copyRecord({ ...current, revokedAt: at, updatedAt: at }));
+    this.#release(current);
+    this.#live.get(current.ownerId)?.delete(id);
+    return { ok: true, record: this.#read(id)! };
   }
 
   async rotate(oldId: string, next: ApiKeyRecord, oldExpiresAt: Date): Promise<RotateResult> {
@@ -85,6 +108,7 @@ export class MemoryKeyStore implements KeyStore {
     const conflict = this.#conflictOf(next, oldId);
     if (conflict !== null) return { ok: false, conflict };
     this.#byId.set(oldId, copyRecord({ ...old, replacedById: next.id, expiresAt: oldExpiresAt, updatedAt: next.createdAt }));
+    this.#release(old);
     this.#put(next);
     return { ok: true };
   }
@@ -134,32 +158,45 @@ export class MemoryKeyStore implements KeyStore {
   #put(record: ApiKeyRecord): void {
     this.#byId.set(record.id, copyRecord(record));
     this.#idByHash.set(record.hash, record.id);
-    const ids = this.#idsByOwner.get(record.ownerId);
-    if (ids === undefined) this.#idsByOwner.set(record.ownerId, [record.id]);
-    else ids.push(record.id);
+    if (holdsNickname(record)) this.#holdersOf(record.ownerId).set(record.nickname, record.id);
+    if (record.revokedAt === null) {
+      const live = this.#live.get(record.ownerId);
+      if (live === undefined) this.#live.set(record.ownerId, new Set([record.id]));
+      else live.add(record.id);
+    }
+  }
+
+  #holdersOf(ownerId: string): Map<string, string> {
+    let holders = this.#holders.get(ownerId);
+    if (holders === undefined) this.#holders.set(ownerId, (holders = new Map()));
+    return holders;
+  }
+
+  /** Drops `record` as the holder of its nickname (revoked or replaced), if it was. */
+  #release(record: ApiKeyRecord): void {
+    const holders = this.#holders.get(record.ownerId);
+    if (holders?.get(record.nickname) === record.id) holders.delete(record.nickname);
+  }
+
+  /** Whether the record `id` still holds its nickname at `at`. */
+  #isHolder(id: string, at: Date): boolean {
+    const record = this.#byId.get(id);
+    return record !== undefined && holdsNickname(record) && (record.expiresAt === null || record.expiresAt.getTime() > at.getTime());
   }
 
   /** The conflict `record` would cause, ignoring the key `replacing` (the old key of a rotation). */
   #conflictOf(record: ApiKeyRecord, replacing: string | null): 'id' | 'hash' | 'nickname' | null {
     if (this.#byId.has(record.id)) return 'id';
     if (this.#idByHash.has(record.hash)) return 'hash';
-    const createdAt = record.createdAt.getTime();
-    for (const id of this.#idsByOwner.get(record.ownerId) ?? []) {
-      if (id === replacing) continue;
-      const other = this.#byId.get(id);
-      if (other === undefined || other.nickname !== record.nickname) continue;
-      const active =
-        other.revokedAt === null &&
-        other.replacedById === null &&
-        (other.expiresAt === null || other.expiresAt.getTime() > createdAt);
-      if (active) return 'nickname';
-    }
-    return null;
+    if (!holdsNickname(record)) return null;
+    const holder = this.#holders.get(record.ownerId)?.get(record.nickname);
+    return holder !== undefined && holder !== replacing && this.#isHolder(holder, record.createdAt) ? 'nickname' : null;
   }
 }
 
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
+/** Not revoked and not replaced: the record takes part in the nickname rule (expiry aside). */
+function holdsNickname(record: ApiKeyRecord): boolean {
+  return record.revokedAt === null && record.replacedById === null;
 }
 
 function copyDate(date: Date | null): Date | null {

@@ -30,7 +30,7 @@ describe('store invalidation subscription', () => {
     expect(warnings.some((w) => w.includes('subscribed to store invalidations again'))).toBe(true);
 
     // Another instance revokes in the store and publishes: this instance drops its cached entry.
-    await memory.update(record.id, { revokedAt: new Date(), updatedAt: new Date() });
+    await memory.revoke(record.id, new Date());
     await memory.publish({ type: 'revoked', keyId: record.id });
     const after = await keyward.authenticate(apiKey(key));
     expect(after.ok ? null : after.failure.code).toBe('revoked_api_key');
@@ -48,7 +48,7 @@ describe('store invalidation subscription', () => {
     const { key, record } = await keyward.keys.create({ ownerId: 'u1', orgId: 'acme', nickname: 'ci' });
     expect((await keyward.authenticate(apiKey(key))).ok).toBe(true);
     // Revoked elsewhere while this instance had no channel: no event will ever come for it.
-    await memory.update(record.id, { revokedAt: new Date(), updatedAt: new Date() });
+    await memory.revoke(record.id, new Date());
     await vi.advanceTimersByTimeAsync(RESUBSCRIBE_MIN_MS);
     const after = await keyward.authenticate(apiKey(key));
     expect(after.ok ? null : after.failure.code).toBe('revoked_api_key');
@@ -83,7 +83,7 @@ describe('a gap reported by the store', () => {
     expect(reportGap).toBeTypeOf('function');
     const { key, record } = await keyward.keys.create({ ownerId: 'u1', orgId: 'acme', nickname: 'ci' });
     expect((await keyward.authenticate(apiKey(key))).ok).toBe(true);
-    await memory.update(record.id, { revokedAt: new Date(), updatedAt: new Date() }); // no event: it was lost
+    await memory.revoke(record.id, new Date()); // no event: it was lost
     expect((await keyward.authenticate(apiKey(key))).ok).toBe(true); // still cached, as the gap is not known yet
     reportGap!();
     const after = await keyward.authenticate(apiKey(key));

@@ -76,8 +76,8 @@ export interface ContractContext {
   readonly makeRecord: (overrides?: Partial<ApiKeyRecord>) => ApiKeyRecord;
   /** Inserts each record in turn, expecting `{ ok: true }` for each. */
   readonly insertAll: (...records: ApiKeyRecord[]) => Promise<void>;
-  /** `it` with the suite's timeout. */
-  readonly test: (title: string, fn: (ctx: TestContext) => Promise<void>) => void;
+  /** `it` with the suite's timeout, or `timeout` ms when larger. */
+  readonly test: (title: string, fn: (ctx: TestContext) => Promise<void>, timeout?: number) => void;
 }
 
 /** Builds the {@link ContractContext} over the accessors of the running test. */
@@ -89,8 +89,8 @@ export function contractContext(store: () => KeyStore, owner: () => string, time
     insertAll: async (...records) => {
       for (const record of records) expect(await store().insert(record), `insert ${record.id}`).toEqual({ ok: true });
     },
-    test: (title, fn) => {
-      it(title, fn, timeout);
+    test: (title, fn, longer) => {
+      it(title, fn, longer === undefined ? timeout : Math.max(longer, timeout ?? 0));
     },
   };
 }

@@ -4,7 +4,8 @@ import type { ContractContext } from './contract-helpers.js';
 
 /**
  * The record tests of the `KeyStore` contract: lookups, exact round trips, conflicts, the nickname
- * rule, `listByOwner` order, `update`, atomic `rotate` and batched `touchLastUsed`.
+ * rule, `listByOwner` filter and order, atomic `rotate` and batched `touchLastUsed` (`revoke` and
+ * the per-owner limit have their own groups).
  */
 export function describeRecordContract({ store, owner, makeRecord, insertAll, test }: ContractContext): void {
   describe('insert and lookups', () => {
@@ -56,7 +57,7 @@ export function describeRecordContract({ store, owner, makeRecord, insertAll, te
     test('frees a nickname once its holder is revoked', async () => {
       const holder = makeRecord({ nickname: 'ci', expiresAt: at(24 * HOUR) });
       await insertAll(holder);
-      await store().update(holder.id, { revokedAt: at(HOUR), updatedAt: at(HOUR) });
+      expect((await store().revoke(holder.id, at(HOUR))).ok).toBe(true);
       await insertAll(makeRecord({ nickname: 'ci', createdAt: at(2 * HOUR), updatedAt: at(2 * HOUR) }));
     });
     test('frees a nickname once its holder expired (expiresAt <= the new createdAt)', async () => {
@@ -72,7 +73,7 @@ export function describeRecordContract({ store, owner, makeRecord, insertAll, te
       expect(await store().rotate(old.id, next, at(48 * HOUR))).toEqual({ ok: true });
       const third = makeRecord({ nickname: 'ci', createdAt: at(2 * HOUR), updatedAt: at(2 * HOUR) });
       expect(await store().insert(third)).toEqual({ ok: false, conflict: 'nickname' }); // `next` holds it
-      await store().update(next.id, { revokedAt: at(2 * HOUR), updatedAt: at(2 * HOUR) });
+      expect((await store().revoke(next.id, at(2 * HOUR))).ok).toBe(true);
       await insertAll(third); // `old` is still within its grace period, but replaced
     });
     test('lets exactly one of 20 concurrent inserts of one owner and nickname succeed', async () => {
@@ -80,37 +81,23 @@ export function describeRecordContract({ store, owner, makeRecord, insertAll, te
       const results = await Promise.all(records.map((record) => store().insert(record)));
       expect(results.filter((result) => result.ok)).toHaveLength(1);
       expect(results.filter((result) => !result.ok)).toEqual(Array(19).fill({ ok: false, conflict: 'nickname' }));
-      expect(await store().listByOwner(owner())).toHaveLength(1);
+      expect((await store().listByOwner(owner(), { now: at(0), limit: 100 })).records).toHaveLength(1);
     });
   });
 
-  test('listByOwner returns only that owner’s records, oldest first, revoked and expired included', async () => {
+  test('listByOwner returns only that owner’s live records (not revoked, not expired), oldest first', async () => {
     const a = makeRecord({ nickname: 'a', createdAt: at(2_000), updatedAt: at(2_000) });
     const b = makeRecord({ nickname: 'b', createdAt: at(0), revokedAt: at(500) });
     const c = makeRecord({ nickname: 'c', createdAt: at(1_000), updatedAt: at(1_000), expiresAt: at(1_500) });
-    await insertAll(a, b, c, makeRecord({ nickname: 'a', ownerId: `${owner()}_other` }));
-    const listed = await store().listByOwner(owner());
-    expect(listed.map((record) => record.id)).toEqual([b.id, c.id, a.id]);
-    [b, c, a].forEach((record, i) => expectRecord(listed[i], record));
-    expect(await store().listByOwner(`${owner()}_nobody`)).toEqual([]);
-  });
-
-  describe('update', () => {
-    test('sets the given fields, leaves absent ones untouched and returns the updated record', async () => {
-      const record = makeRecord({ expiresAt: at(24 * HOUR), lastUsedAt: at(10) });
-      await insertAll(record);
-      const revoked = { ...record, revokedAt: at(HOUR), updatedAt: at(HOUR) };
-      expectRecord(await store().update(record.id, { revokedAt: at(HOUR), updatedAt: at(HOUR) }), revoked);
-      expectRecord(await store().getById(record.id), revoked);
-      const moved = { ...revoked, expiresAt: at(2 * HOUR), updatedAt: at(2 * HOUR) };
-      expectRecord(await store().update(record.id, { expiresAt: at(2 * HOUR), updatedAt: at(2 * HOUR) }), moved);
-      const cleared = { ...moved, expiresAt: null, revokedAt: null, updatedAt: at(3 * HOUR) };
-      expectRecord(await store().update(record.id, { expiresAt: null, revokedAt: null, updatedAt: at(3 * HOUR) }), cleared);
-      expectRecord(await store().findByHash(record.hash), cleared);
-    });
-    test('returns null for an unknown id', async () => {
-      expect(await store().update(randomKeyId(), { revokedAt: at(0), updatedAt: at(0) })).toBeNull();
-    });
+    const d = makeRecord({ nickname: 'd', createdAt: at(0), updatedAt: at(0), expiresAt: at(HOUR) });
+    await insertAll(a, b, c, d, makeRecord({ nickname: 'a', ownerId: `${owner()}_other` }));
+    const early = await store().listByOwner(owner(), { now: at(1_499), limit: 100 });
+    expect(early.records.map((record) => record.id)).toEqual([d.id, c.id, a.id]);
+    [d, c, a].forEach((record, i) => expectRecord(early.records[i], record));
+    expect(early.next).toBeNull();
+    const later = await store().listByOwner(owner(), { now: at(1_500), limit: 100 });
+    expect(later.records.map((record) => record.id)).toEqual([d.id, a.id]);
+    expect(await store().listByOwner(`${owner()}_nobody`, { now: at(0), limit: 100 })).toEqual({ records: [], next: null });
   });
 
   describe('rotate', () => {
@@ -121,7 +108,7 @@ export function describeRecordContract({ store, owner, makeRecord, insertAll, te
       expect(await store().rotate(old.id, next, at(2 * HOUR))).toEqual({ ok: true });
       expectRecord(await store().getById(old.id), { ...old, replacedById: next.id, expiresAt: at(2 * HOUR), updatedAt: at(HOUR) });
       expectRecord(await store().findByHash(next.hash), next);
-      expect((await store().listByOwner(owner())).map((record) => record.id)).toEqual([old.id, next.id]);
+      expect((await store().listByOwner(owner(), { now: at(HOUR), limit: 100 })).records.map((record) => record.id)).toEqual([old.id, next.id]);
     });
     test('answers not_found and not_active without inserting anything', async () => {
       const revoked = makeRecord({ nickname: 'revoked', revokedAt: at(10) });

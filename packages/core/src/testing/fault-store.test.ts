@@ -19,7 +19,7 @@ describe('createFaultyStore', () => {
     expect((await store.findByHash(record.hash))?.id).toBe('key_1');
     await store.findByHash('b'.repeat(64));
     await store.touchLastUsed([]);
-    expect(store.calls).toEqual({ findByHash: 2, getById: 0, insert: 1, listByOwner: 0, update: 0, rotate: 0, touchLastUsed: 1 });
+    expect(store.calls).toEqual({ findByHash: 2, getById: 0, insert: 1, listByOwner: 0, revoke: 0, rotate: 0, touchLastUsed: 1 });
     store.resetCalls();
     expect(Object.values(store.calls)).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
@@ -57,8 +57,8 @@ describe('createFaultyStore', () => {
   it('has publish/subscribe/close only when the inner store has them', async () => {
     const inner = new MemoryKeyStore();
     const bare = createFaultyStore({
-      findByHash: (h) => inner.findByHash(h), getById: (id) => inner.getById(id), insert: (r) => inner.insert(r),
-      listByOwner: (o) => inner.listByOwner(o), update: (id, p) => inner.update(id, p),
+      findByHash: (h) => inner.findByHash(h), getById: (id) => inner.getById(id), insert: (r, o) => inner.insert(r, o),
+      listByOwner: (o, q) => inner.listByOwner(o, q), revoke: (id, at) => inner.revoke(id, at),
       rotate: (id, n, e) => inner.rotate(id, n, e), touchLastUsed: (e) => inner.touchLastUsed(e),
     });
     expect([bare.publish, bare.subscribe, bare.close]).toEqual([undefined, undefined, undefined]);
@@ -77,9 +77,9 @@ function withoutChannel(inner: MemoryKeyStore): KeyStore {
   return {
     findByHash: (hash) => inner.findByHash(hash),
     getById: (id) => inner.getById(id),
-    insert: (record) => inner.insert(record),
-    listByOwner: (ownerId) => inner.listByOwner(ownerId),
-    update: (id, patch) => inner.update(id, patch),
+    insert: (record, options) => inner.insert(record, options),
+    listByOwner: (ownerId, query) => inner.listByOwner(ownerId, query),
+    revoke: (id, at) => inner.revoke(id, at),
     rotate: (oldId, next, oldExpiresAt) => inner.rotate(oldId, next, oldExpiresAt),
     touchLastUsed: (entries) => inner.touchLastUsed(entries),
   };

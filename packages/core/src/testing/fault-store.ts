@@ -1,7 +1,7 @@
 import type { KeyStore } from '@keyward/core/store';
 
 /** The data methods of a {@link KeyStore} that {@link createFaultyStore} counts. */
-export type CountedStoreMethod = 'findByHash' | 'getById' | 'insert' | 'listByOwner' | 'update' | 'rotate' | 'touchLastUsed';
+export type CountedStoreMethod = 'findByHash' | 'getById' | 'insert' | 'listByOwner' | 'revoke' | 'rotate' | 'touchLastUsed';
 
 /**
  * How a {@link FaultyStore} misbehaves.
@@ -31,7 +31,7 @@ export interface FaultyStore extends KeyStore {
   readonly inner: KeyStore;
 }
 
-const METHODS: readonly CountedStoreMethod[] = ['findByHash', 'getById', 'insert', 'listByOwner', 'update', 'rotate', 'touchLastUsed'];
+const METHODS: readonly CountedStoreMethod[] = ['findByHash', 'getById', 'insert', 'listByOwner', 'revoke', 'rotate', 'touchLastUsed'];
 
 /** Message of the error every call rejects with in `'error'` mode. */
 export const INJECTED_ERROR_MESSAGE = 'store unavailable (injected)';
@@ -98,9 +98,9 @@ export function createFaultyStore(inner: KeyStore): FaultyStore {
     },
     findByHash: (hash) => counted('findByHash', () => inner.findByHash(hash)),
     getById: (id) => counted('getById', () => inner.getById(id)),
-    insert: (record) => counted('insert', () => inner.insert(record)),
-    listByOwner: (ownerId) => counted('listByOwner', () => inner.listByOwner(ownerId)),
-    update: (id, patch) => counted('update', () => inner.update(id, patch)),
+    insert: (record, options) => counted('insert', () => inner.insert(record, options)),
+    listByOwner: (ownerId, query) => counted('listByOwner', () => inner.listByOwner(ownerId, query)),
+    revoke: (id, at) => counted('revoke', () => inner.revoke(id, at)),
     rotate: (oldId, next, oldExpiresAt) => counted('rotate', () => inner.rotate(oldId, next, oldExpiresAt)),
     touchLastUsed: (entries) => counted('touchLastUsed', () => inner.touchLastUsed(entries)),
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryKeyStore, createKeyward } from '@keyward/core';
 import type { ScenarioContext } from './http-scenarios-helpers.js';
 import { expectFailure } from './http-scenarios-helpers.js';
+import { requestWithLines } from './http-scenarios-raw.js';
 
 /** Flip the last character of a key: same shape, wrong checksum. */
 const mistype = (key: string) => key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
@@ -37,6 +38,22 @@ export function credentialScenarios(ctx: ScenarioContext): void {
         expectFailure(await ctx.request('GET', '/protected', { authorization }), 401, 'malformed_credentials');
       }
       expectFailure(await ctx.request('GET', '/protected', { 'x-api-key': `${key}, ${key}` }), 401, 'malformed_credentials');
+    });
+
+    it('answers malformed_credentials for two Authorization lines (Node keeps only the first) or two X-API-Key lines', async () => {
+      const a = await ctx.mint();
+      const b = await ctx.mint();
+      const cases: Record<string, string[]>[] = [{ authorization: [`Bearer ${a.key}`, `Bearer ${b.key}`] }, { authorization: [`Bearer ${a.key}`, `Bearer ${a.key}`] }, { 'x-api-key': [a.key, b.key] }];
+      for (const headers of cases) {
+        const res = await requestWithLines(ctx.url(), 'GET', '/protected', headers);
+        expectFailure(res, 401, 'malformed_credentials');
+        expect(res.body.message).toBe('Send exactly one credential.');
+      }
+      expectFailure(await requestWithLines(ctx.url(), 'GET', '/optional', { authorization: [`Bearer ${a.key}`, `Bearer ${b.key}`] }), 401, 'malformed_credentials');
+      const token = await ctx.token('someone', 'acme');
+      const management = await requestWithLines(ctx.url(), 'GET', '/auth/api-keys', { authorization: [`Bearer ${token}`, `Bearer ${token}`] });
+      expectFailure(management, 401, 'malformed_credentials');
+      expect((await requestWithLines(ctx.url(), 'GET', '/protected', { authorization: `Bearer ${a.key}` })).status).toBe(200);
     });
 
     it('answers invalid_api_key for a mistyped, unknown-prefix or unknown key, and for a JWT when JWTs are not accepted', async () => {

@@ -20,6 +20,8 @@ export interface ScenarioContext {
   readonly advance: (ms: number) => void;
   /** `fetch` against the running server. */
   readonly request: (method: string, path: string, headers?: Record<string, string>, body?: string) => Promise<ScenarioResponse>;
+  /** Base URL of the running server, for requests fetch cannot make (see `http-scenarios-raw.ts`). */
+  readonly url: () => string;
   /** Mint a key for a fresh owner (org `acme` unless given). */
   readonly mint: (input?: { scopes?: string[]; orgId?: string | null; expiresAt?: Date }) => Promise<{ key: string; id: string; ownerId: string }>;
   /** A management JWT (HS256) for `sub`, with the `org` claim. */
@@ -28,7 +30,8 @@ export interface ScenarioContext {
 
 /**
  * Assert a keyward failure response: status, JSON content type, the SPEC §5 body fields, and the
- * RFC 6750 challenge of a 401 (bare `Bearer realm` when nothing was presented, else `error="invalid_token"`).
+ * RFC 6750 challenge of a 401 (bare `Bearer realm` when nothing was presented or for another
+ * account's key, else `error="invalid_token"`).
  *
  * @example
  * ```ts
@@ -42,7 +45,9 @@ export function expectFailure(res: ScenarioResponse, status: number, code: strin
   expect(typeof res.body.error).toBe('string');
   expect(typeof res.body.message).toBe('string');
   if (status !== 401) return;
-  const challenge = code === 'missing_credentials' ? 'Bearer realm="keyward"' : 'Bearer realm="keyward", error="invalid_token"';
+  // No credential, or a valid token refused for another account's key (SPEC §6): a bare challenge.
+  const bare = code === 'missing_credentials' || code === 'not_owner';
+  const challenge = bare ? 'Bearer realm="keyward"' : 'Bearer realm="keyward", error="invalid_token"';
   expect(res.headers.get('www-authenticate')).toBe(challenge);
 }
 

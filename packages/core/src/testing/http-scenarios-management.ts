@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioContext } from './http-scenarios-helpers.js';
 import { expectFailure } from './http-scenarios-helpers.js';
+import { sendOversizedBody } from './http-scenarios-raw.js';
 
 const BASE = '/auth/api-keys';
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -88,6 +89,23 @@ export function managementScenarios(ctx: ScenarioContext): void {
       expect((await ctx.request('GET', '/protected', { 'x-api-key': key })).body.auth).toMatchObject({ keyId: id });
     });
 
+    it('matches the organization as well as the owner: the same sub in another organization (or none) sees and touches nothing', async () => {
+      const me = await account();
+      const created = await me.create({ nickname: 'tenant', scopes: ['agents:read'] });
+      const id = created.body.id as string;
+      for (const org of ['evilcorp', undefined]) {
+        const auth = { authorization: `Bearer ${await ctx.token(me.sub, org)}` };
+        const list = await ctx.request('GET', BASE, auth);
+        expect(list.status).toBe(200);
+        expect(list.body.apiKeys).toEqual([]);
+        expectFailure(await ctx.request('DELETE', `${BASE}/${id}`, auth), 401, 'not_owner');
+        expectFailure(await ctx.request('POST', `${BASE}/${id}/rotate`, { ...auth, ...JSON_TYPE }, '{}'), 401, 'not_owner');
+      }
+      expect(((await me.list()).body.apiKeys as { id: string }[]).map((k) => k.id)).toEqual([id]);
+      const used = await ctx.request('GET', '/protected', { 'x-api-key': created.body.key as string });
+      expect(used.body.auth).toMatchObject({ keyId: id, orgId: 'acme' });
+    });
+
     it('POST /:id/rotate: 201 with a new key (same nickname and scopes); the old one works until the grace period ends', async () => {
       const me = await account();
       const created = await me.create({ nickname: 'rotating', scopes: ['agents:read', 'triage:read'] });
@@ -108,6 +126,20 @@ export function managementScenarios(ctx: ScenarioContext): void {
       expectFailure(await ctx.request('GET', '/protected', { 'x-api-key': rotated.body.key as string }), 401, 'expired_api_key');
       expect((await me.rotate('key_doesnotexist', {})).status).toBe(404);
       expect((await me.rotate(again.body.id as string, { gracePeriodSeconds: 'soon' })).status).toBe(422);
+    });
+
+    it('stops reading a body over the limit: 413 body_too_large with Connection: close, the rest never read', async () => {
+      const me = await account();
+      const total = 64 * 1024 * 1024;
+      for (const declareLength of [false, true]) {
+        const { response, bytesWritten } = await sendOversizedBody(ctx.url(), BASE, me.auth, total, declareLength);
+        expect(response.status).toBe(413);
+        expect(response.body).toMatchObject({ status: 413, code: 'body_too_large' });
+        expect(response.headers.get('connection')).toBe('close');
+        // 64 KiB is the limit; socket buffers account for the rest. Draining would take all 64 MiB.
+        expect(bytesWritten).toBeLessThan(total / 2);
+      }
+      expect((await me.create({ nickname: 'after-413' })).status).toBe(201);
     });
 
     it('takes JWTs only: no credential, an API key or a bad token is a 401', async () => {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createManagementApi } from '../management/management.js';
+import { nodeRequestHeaders } from '../verify/credentials.js';
 import { createOrganizationGuard, createScopeGuard } from '../http/guards.js';
 import type { Keyward } from '../keyward.js';
 import type { Principal } from '../verify/principal.js';
@@ -27,13 +28,13 @@ async function start(keyward: Keyward) {
     const send = (r: { status: number; headers: Readonly<Record<string, string>>; json: string }) => res.writeHead(r.status, r.headers).end(r.json);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/auth/api-keys' || path.startsWith('/auth/api-keys/')) {
-      const answer = await management.handle({ method: req.method ?? 'GET', path: path.slice('/auth/api-keys'.length), headers: req.headers, body: req });
+      const answer = await management.handle({ method: req.method ?? 'GET', path: path.slice('/auth/api-keys'.length), headers: nodeRequestHeaders(req), body: req });
       if (answer) return send(answer);
     }
     const org = /^\/orgs\/([^/]+)$/.exec(path)?.[1];
     const route = org === undefined ? routes[path] : { optional: false, guard: byOrg };
     if (route === undefined || req.method !== 'GET') return send({ status: 404, headers: {}, json: '{}' });
-    const result = await keyward.authenticate(req.headers, { optional: true });
+    const result = await keyward.authenticate(nodeRequestHeaders(req), { optional: true });
     const failure = !result.ok ? result.failure : !route.optional && result.principal === null ? { code: 'missing_credentials' as const } : (route.guard?.(result.principal, org === undefined ? {} : { org }) ?? null);
     if (failure) return send(keyward.respond(failure));
     send({ status: 200, headers: { 'content-type': 'application/json' }, json: JSON.stringify({ auth: result.ok ? result.principal : null }) });

@@ -92,6 +92,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
       advance: (ms) => {
         now += ms;
       },
+      url: () => need(server).url,
       async request(method, path, headers = {}, body) {
         const res = await fetch(`${need(server).url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
         const text = await res.text();

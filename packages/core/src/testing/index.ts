@@ -22,3 +22,5 @@ export { createFaultyStore } from './fault-store.js';
 export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';
 export { createTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
+export { runLeakReportScenarios } from './leak-scenarios.js';
+export type { LeakReportFixture } from './leak-scenarios.js';

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { KeyStore } from '@keyward/core/store';
 import { contractContext, randomHex } from './contract-helpers.js';
 import { describePubSubContract } from './contract-pubsub.js';
+import { describeOwnerContract } from './contract-owner.js';
 import { describeRecordContract } from './contract-records.js';
+import { describeRevokeContract } from './contract-revoke.js';
 
 /** What the `setup` of {@link runKeyStoreContract} returns: a fresh store and how to clean up after it. */
 export interface KeyStoreContractFixture {
@@ -24,7 +26,8 @@ export interface KeyStoreContractOptions {
 
 /**
  * The one contract suite every {@link KeyStore} runs: lookups, exact round trips, conflicts, the
- * nickname rule, atomic insert and rotate, batched `touchLastUsed`, and publish/subscribe when the
+ * nickname rule, atomic insert, revoke and rotate (and their races), the per-owner active-key
+ * limit, paginated `listByOwner` that stays fast whatever an owner's history, batched `touchLastUsed`, and publish/subscribe when the
  * store has it. `setup` is called before each test and must return a usable store; the suite uses
  * random ids, hashes and owners, so a database shared between tests or runs does not make it clash.
  *
@@ -62,6 +65,8 @@ export function runKeyStoreContract(
     }, options.timeout);
 
     describeRecordContract(context);
+    describeRevokeContract(context);
+    describeOwnerContract(context);
     describePubSubContract(context, options.supportsPubSub ?? true);
   });
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractCredential } from './credentials.js';
+import { extractCredential, nodeRequestHeaders } from './credentials.js';
 
 const KEY = 'eck_live_0123456789abcdefghijABCDEFGHIJ012345';
 
@@ -100,5 +100,32 @@ describe('extractCredential', () => {
         }
       }),
     );
+  });
+});
+
+describe('nodeRequestHeaders', () => {
+  const message = (rawHeaders: string[]) => {
+    const headers: Record<string, string> = {};
+    // What Node does: the first Authorization line wins, X-API-Key lines are joined.
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toLowerCase();
+      if (headers[name] === undefined) headers[name] = rawHeaders[i + 1]!;
+      else if (name !== 'authorization') headers[name] += `, ${rawHeaders[i + 1]!}`;
+    }
+    return { headers, rawHeaders };
+  };
+
+  it('refuses two Authorization lines (malformed_credentials), which req.headers hides', () => {
+    const twoLines = message(['Host', 'x', 'Authorization', 'Bearer aaaa', 'authorization', 'Bearer bbbb']);
+    expect(extractCredential(twoLines.headers)).toMatchObject({ ok: true, credential: { value: 'aaaa' } });
+    expect(extractCredential(nodeRequestHeaders(twoLines))).toEqual({ ok: false, failure: { code: 'malformed_credentials', reason: 'multiple_values', source: 'authorization' } });
+    expect(extractCredential(nodeRequestHeaders(twoLines), { authorizationOnly: true })).toMatchObject({ ok: false, failure: { reason: 'multiple_values' } });
+  });
+
+  it('reads one Authorization line, X-API-Key and missing headers as req.headers does', () => {
+    expect(extractCredential(nodeRequestHeaders(message(['AUTHORIZATION', 'Bearer aaaa'])))).toMatchObject({ ok: true, credential: { value: 'aaaa', source: 'authorization' } });
+    expect(extractCredential(nodeRequestHeaders(message(['X-API-Key', 'kkkk', 'Authorization', 'Bearer a'])))).toMatchObject({ ok: true, credential: { value: 'kkkk' } });
+    expect(extractCredential(nodeRequestHeaders(message(['x-api-key', 'k1', 'x-api-key', 'k2'])))).toMatchObject({ ok: false, failure: { reason: 'multiple_values' } });
+    expect(extractCredential(nodeRequestHeaders(message(['Host', 'x'])))).toEqual({ ok: false, failure: { code: 'missing_credentials' } });
   });
 });

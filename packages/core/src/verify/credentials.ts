@@ -10,6 +10,40 @@ export type HeaderInput =
   | { get(name: string): string | null }
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
+/** The members of a Node `IncomingMessage` that {@link nodeRequestHeaders} reads. */
+export interface NodeHeaderSource {
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Names and values as received, alternating: every header line, duplicates included. */
+  readonly rawHeaders: readonly string[];
+}
+
+/**
+ * The headers of a Node request as a {@link HeaderInput} that sees every `Authorization` line.
+ * Node keeps only the first of several `Authorization` lines in `req.headers`, so a request with
+ * two would authenticate as the first while a proxy reading the last disagrees; with this input
+ * two lines are `malformed_credentials` (`multiple_values`), like two `X-API-Key` lines. The raw
+ * lines are only scanned when an `Authorization` header is present.
+ *
+ * @example
+ * ```ts
+ * const result = await keyward.authenticate(nodeRequestHeaders(req)); // Express, Koa's ctx.req, Fastify's request.raw
+ * ```
+ */
+export function nodeRequestHeaders(message: NodeHeaderSource): HeaderInput {
+  const { headers } = message;
+  return (name) => {
+    const value = headers[name];
+    if (name !== 'authorization' || value === undefined) return value;
+    const raw = message.rawHeaders;
+    let lines: string[] | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const field = raw[i]!;
+      if (field.length === 13 && field.toLowerCase() === 'authorization') (lines ??= []).push(raw[i + 1]!);
+    }
+    return lines !== undefined && lines.length > 1 ? lines : value;
+  };
+}
+
 /** A credential found on the request. `value` is the raw secret: never log it. */
 export interface Credential {
   readonly source: CredentialSource;
@@ -32,7 +66,8 @@ export interface ExtractOptions {
 /** Default for {@link ExtractOptions.maxLength}: far above any key (≤ 60) and typical JWTs. */
 export const DEFAULT_MAX_CREDENTIAL_LENGTH = 4096;
 
-function readHeader(headers: HeaderInput, name: string): string | readonly string[] | null | undefined {
+/** One header of any {@link HeaderInput}, as the input holds it. */
+export function readHeader(headers: HeaderInput, name: string): string | readonly string[] | null | undefined {
   if (typeof headers === 'function') return headers(name);
   if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get(n: string): string | null }).get(name);
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;

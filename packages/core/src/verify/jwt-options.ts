@@ -14,11 +14,12 @@ const EC_ALGS: Readonly<Record<string, string>> = { prime256v1: 'ES256', secp384
 const KEY_SOURCES = ['secret', 'publicKey', 'jwksUrl', 'jwks'] as const;
 const OPTION_NAMES: OptionNames<JwtVerifierOptions> = {
   secret: true, publicKey: true, jwksUrl: true, jwks: true, issuer: true, audience: true, algorithms: true,
-  clockToleranceSeconds: true, maxTokenAgeSeconds: true, orgClaim: true, requireSubject: true,
+  clockToleranceSeconds: true, maxTokenAgeSeconds: true, requireExpiry: true, maxTokenLifetimeSeconds: true, orgClaim: true,
 };
 /** Errors of a key resolver that are about the token, not about the key source being reachable. */
 const TOKEN_ERRORS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED', 'ERR_JOSE_ALG_NOT_ALLOWED']);
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const MAX_LIFETIME = 365 * 86_400;
 
 /** Marks a failure of the key source (JWKS down, timed out, invalid) so that it maps to a 503. */
 export class KeySourceUnavailable extends Error {}
@@ -32,7 +33,10 @@ export interface ResolvedJwtOptions {
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
   readonly orgClaim: string;
-  readonly requireSubject: boolean;
+  /** `['exp']` unless `requireExpiry` is false. */
+  readonly requiredClaims: string[];
+  /** `maxTokenLifetimeSeconds`, in seconds. */
+  readonly maxLifetime: number;
 }
 
 function fail(message: string): never {
@@ -66,9 +70,13 @@ export function resolveJwtOptions(options: JwtVerifierOptions): ResolvedJwtOptio
   if (maxTokenAge !== undefined && (typeof maxTokenAge !== 'number' || !Number.isFinite(maxTokenAge) || maxTokenAge <= 0)) fail('jwt.maxTokenAgeSeconds must be a positive number');
   const orgClaim = options.orgClaim ?? 'org';
   if (typeof orgClaim !== 'string' || orgClaim === '') fail('jwt.orgClaim must be a non-empty string');
-  const requireSubject = options.requireSubject ?? true;
-  if (typeof requireSubject !== 'boolean') fail('jwt.requireSubject must be a boolean');
-  return { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requireSubject };
+  const requireExpiry = options.requireExpiry ?? true;
+  if (typeof requireExpiry !== 'boolean') fail('jwt.requireExpiry must be a boolean');
+  const maxLifetime = options.maxTokenLifetimeSeconds ?? 86_400;
+  if (typeof maxLifetime !== 'number' || !Number.isFinite(maxLifetime) || maxLifetime < 1 || maxLifetime > MAX_LIFETIME) {
+    fail(`jwt.maxTokenLifetimeSeconds must be a number of seconds from 1 to ${MAX_LIFETIME} (one year)`);
+  }
+  return { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requiredClaims: requireExpiry ? ['exp'] : [], maxLifetime };
 }
 
 function checkAlgorithms(value: unknown, source: (typeof KEY_SOURCES)[number]): string[] {

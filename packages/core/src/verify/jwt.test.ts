@@ -61,7 +61,7 @@ describe('createJwtVerifier with HS256', () => {
     const arrayToken = await hs({ ...base, org: 'ignored', 'https://example.com/org': 'globex', scp: ['a:read', 7, null, 'b:write'] });
     const arrayResult = await verifier.verify(arrayToken);
     expect(arrayResult.ok && arrayResult.principal).toMatchObject({ orgId: 'globex', scopes: ['a:read', 'b:write'] });
-    const stringResult = await verifier.verify(await hs({ ...base, scp: 'x:read y:read', exp: undefined }));
+    const stringResult = await hsVerifier({ orgClaim: 'https://example.com/org', requireExpiry: false }).verify(await hs({ ...base, scp: 'x:read y:read', exp: undefined }));
     expect(stringResult.ok && stringResult.principal).toMatchObject({ orgId: null, scopes: ['x:read', 'y:read'], expiresAt: null });
     const none = await verifier.verify(await hs({ ...base, scope: 42 }));
     expect(none.ok && none.principal.scopes).toEqual([]);
@@ -117,6 +117,45 @@ describe('createJwtVerifier with HS256', () => {
     expect((await multi.verify(await hs(base))).ok).toBe(true);
   });
 
+  it('requires exp by default: a token without one would never expire', async () => {
+    expect(failureOf(await hsVerifier().verify(await hs({ ...base, exp: undefined })))).toEqual({ code: 'invalid_token', reason: 'claims' });
+    const lenient = await hsVerifier({ requireExpiry: false }).verify(await hs({ ...base, exp: undefined }));
+    expect(lenient.ok && lenient.principal.expiresAt).toBeNull();
+  });
+
+  it('bounds the lifetime: exp - iat (or exp - now without iat) at most maxTokenLifetimeSeconds, one day by default', async () => {
+    const verifier = hsVerifier();
+    expect((await verifier.verify(await hs({ ...base, exp: NOW + 86_400 }))).ok).toBe(true);
+    for (const exp of [NOW + 86_401, 1e300, Number.MAX_SAFE_INTEGER]) {
+      expect(failureOf(await verifier.verify(await hs({ ...base, exp })))).toEqual({ code: 'invalid_token', reason: 'claims' });
+    }
+    // Issued an hour ago for a day and an hour: too long a lifetime even if what is left is short.
+    expect(failureOf(await verifier.verify(await hs({ ...base, iat: NOW - 3600, exp: NOW + 86_400 }))).reason).toBe('claims');
+    expect((await verifier.verify(await hs({ ...base, iat: undefined, exp: NOW + 86_400 }))).ok).toBe(true);
+    expect(failureOf(await verifier.verify(await hs({ ...base, iat: undefined, exp: NOW + 86_410 }))).reason).toBe('claims');
+    const short = hsVerifier({ maxTokenLifetimeSeconds: 300 });
+    expect((await short.verify(await hs({ ...base, exp: NOW + 300 }))).ok).toBe(true);
+    expect(failureOf(await short.verify(await hs(base))).reason).toBe('claims');
+    const lenient = hsVerifier({ requireExpiry: false });
+    expect(failureOf(await lenient.verify(await hs({ ...base, exp: 1e300 }))).reason).toBe('claims');
+  });
+
+  it('refuses an iat in the future beyond the clock tolerance', async () => {
+    const verifier = hsVerifier();
+    expect((await verifier.verify(await hs({ ...base, iat: NOW + 5, exp: NOW + 600 }))).ok).toBe(true);
+    expect(failureOf(await verifier.verify(await hs({ ...base, iat: NOW + 6, exp: NOW + 600 })))).toEqual({ code: 'invalid_token', reason: 'not_yet_valid' });
+    const yearAhead = NOW + 365 * 86_400;
+    expect(failureOf(await verifier.verify(await hs({ ...base, iat: yearAhead, exp: yearAhead + 600 }))).reason).toBe('not_yet_valid');
+  });
+
+  it('checks requireExpiry and maxTokenLifetimeSeconds at construction', () => {
+    for (const bad of [0, 0.5, -1, 365 * 86_400 + 1, Number.NaN, '3600']) {
+      expect(() => hsVerifier({ maxTokenLifetimeSeconds: bad as never })).toThrow(/jwt.maxTokenLifetimeSeconds/);
+    }
+    expect(() => hsVerifier({ requireExpiry: 'yes' as never })).toThrow(/jwt.requireExpiry/);
+    expect(() => hsVerifier({ maxTokenLifetimeSeconds: 365 * 86_400 })).not.toThrow();
+  });
+
   it('enforces maxTokenAgeSeconds using iat', async () => {
     const verifier = hsVerifier({ maxTokenAgeSeconds: 60 });
     expect((await verifier.verify(await hs({ ...base, iat: NOW - 30 }))).ok).toBe(true);
@@ -124,11 +163,11 @@ describe('createJwtVerifier with HS256', () => {
     expect(failureOf(await verifier.verify(await hs({ ...base, iat: undefined }))).reason).toBe('claims');
   });
 
-  it('requires a string sub unless requireSubject is false', async () => {
-    expect(failureOf(await hsVerifier().verify(await hs({ ...base, sub: undefined }))).reason).toBe('claims');
-    expect(failureOf(await hsVerifier().verify(await hs({ ...base, sub: 12 as unknown as string }))).reason).toBe('claims');
-    const lenient = await hsVerifier({ requireSubject: false }).verify(await hs({ ...base, sub: undefined }));
-    expect(lenient.ok && lenient.principal.ownerId).toBe('');
+  it('refuses a token without a non-empty string sub: every principal has an owner', async () => {
+    for (const sub of [undefined, '', 12 as unknown as string]) {
+      expect(failureOf(await hsVerifier().verify(await hs({ ...base, sub }))).reason).toBe('claims');
+    }
+    expect(() => hsVerifier({ requireSubject: false } as never)).toThrow(/unknown option "jwt.requireSubject"/);
   });
 
   it('refuses unsecured alg:none tokens', async () => {

@@ -35,10 +35,15 @@ export interface JwtVerifierOptions {
   clockToleranceSeconds?: number;
   /** Reject tokens whose `iat` is older than this (and tokens without `iat`). */
   maxTokenAgeSeconds?: number;
+  /** Refuse tokens without `exp` (a token without one never expires). Default true. */
+  requireExpiry?: boolean;
+  /**
+   * Longest lifetime accepted: `exp - iat` (or `exp - now` without `iat`) must not exceed it, so a
+   * token with `exp` far in the future is refused. Default 86 400 (one day); at most one year.
+   */
+  maxTokenLifetimeSeconds?: number;
   /** Claim holding the organization id. Default `'org'`. */
   orgClaim?: string;
-  /** Refuse tokens without a string `sub`. Default true. */
-  requireSubject?: boolean;
 }
 
 /**
@@ -107,7 +112,7 @@ export function createJwtVerifier(
   options: JwtVerifierOptions,
   runtime: Pick<Runtime, 'now'> & { readonly retryAfterSeconds?: number } = defaultRuntime,
 ): JwtVerifier {
-  const { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requireSubject } = resolveJwtOptions(options);
+  const { getKey, algorithms, issuer, audience, clockTolerance, maxTokenAge, orgClaim, requiredClaims, maxLifetime } = resolveJwtOptions(options);
   // A JWKS endpoint that cannot be reached is an outage like a store's: same Retry-After.
   const unavailable = Object.freeze({ code: 'auth_unavailable', reason: 'jwks_unavailable', retryAfterSeconds: runtime.retryAfterSeconds ?? 5 } as const);
 
@@ -115,10 +120,11 @@ export function createJwtVerifier(
     async verify(token) {
       if (!looksLikeJwt(token)) return invalid('malformed');
       try {
+        const now = runtime.now();
         const { payload } = await jwtVerify(token, getKey, {
-          algorithms, issuer, audience, clockTolerance, maxTokenAge, currentDate: new Date(runtime.now()),
+          algorithms, issuer, audience, clockTolerance, maxTokenAge, requiredClaims, currentDate: new Date(now),
         });
-        return toPrincipal(payload, orgClaim, requireSubject);
+        return checkLifetime(payload, now / 1000, clockTolerance, maxLifetime) ?? toPrincipal(payload, orgClaim);
       } catch (error) {
         return error instanceof KeySourceUnavailable ? { ok: false, failure: unavailable } : classify(error);
       }
@@ -132,9 +138,21 @@ function classify(error: unknown): JwtResult {
   return invalid(JOSE_REASONS[error.code] ?? 'malformed');
 }
 
-function toPrincipal(payload: JWTPayload, orgClaim: string, requireSubject: boolean): JwtResult {
-  const sub = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : undefined;
-  if (sub === undefined && requireSubject) return invalid('claims');
+/**
+ * The time rules jose does not apply by itself: `iat` must not be in the future (beyond the clock
+ * tolerance), and the token must not live longer than `maxLifetime` seconds. `null` when they hold.
+ */
+function checkLifetime(payload: JWTPayload, now: number, tolerance: number, maxLifetime: number): JwtResult | null {
+  const { iat, exp } = payload;
+  if (typeof iat === 'number' && iat > now + tolerance) return invalid('not_yet_valid');
+  if (typeof exp === 'number' && (typeof iat === 'number' ? exp - iat : exp - now - tolerance) > maxLifetime) return invalid('claims');
+  return null;
+}
+
+/** The principal of a verified token. A token without a non-empty `sub` is refused: every principal has an owner. */
+function toPrincipal(payload: JWTPayload, orgClaim: string): JwtResult {
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || sub === '') return invalid('claims');
   const org = payload[orgClaim];
   const raw = typeof payload.scope === 'string' ? payload.scope : payload['scp'];
   const list: unknown[] = typeof raw === 'string' ? raw.split(/\s+/) : Array.isArray(raw) ? raw : [];
@@ -142,7 +160,7 @@ function toPrincipal(payload: JWTPayload, orgClaim: string, requireSubject: bool
   const principal: Principal = {
     type: 'jwt',
     keyId: null,
-    ownerId: sub ?? '',
+    ownerId: sub,
     orgId: typeof org === 'string' && org !== '' ? org : null,
     nickname: null,
     scopes: Object.freeze(scopes),

@@ -286,16 +286,6 @@ describe('JWT bearers', () => {
     const token = await sign({});
     expect(await keyward.authenticate(bearer(token.slice(0, -2) + 'xx'))).toMatchObject({ ok: false, failure: { code: 'invalid_token' } });
   });
-
-  it('management routes take JWTs only', async () => {
-    const { keyward } = setup({ jwt: { secret: JWT_SECRET }, now: Date.now });
-    const { key } = await keyward.keys.create(owner);
-    expect(await keyward.authenticateManagement(bearer(await sign({ org: 'acme' })))).toMatchObject({ ok: true, principal: { ownerId: 'user_1' } });
-    expect(await keyward.authenticateManagement(bearer(key))).toEqual({ ok: false, failure: { code: 'invalid_token', reason: 'api_key_not_accepted' } });
-    expect(await keyward.authenticateManagement(apiKey(key))).toEqual({ ok: false, failure: { code: 'invalid_token', reason: 'api_key_not_accepted' } });
-    expect(await keyward.authenticateManagement({})).toEqual({ ok: false, failure: { code: 'missing_credentials' } });
-    expect(await keyward.authenticateManagement(bearer('opaque'))).toEqual({ ok: false, failure: { code: 'invalid_token', reason: 'not_a_jwt' } });
-  });
 });
 
 describe('hardening', () => {

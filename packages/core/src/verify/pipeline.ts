@@ -28,7 +28,6 @@ export interface PipelineParts {
   readonly cache: VerificationCache;
   readonly usage: UsageRecorder;
   readonly apiJwt: JwtVerifier | null;
-  readonly managementJwt: JwtVerifier | null;
   readonly now: () => number;
   readonly storeTimeoutMs: number;
   readonly retryAfterSeconds: number;
@@ -95,26 +94,6 @@ export class Pipeline {
       return this.parts.apiJwt === null ? { ok: false, failure: { code: 'invalid_api_key', reason: 'jwt_not_accepted' } } : this.parts.apiJwt.verify(value);
     }
     return this.#verifyKey(value);
-  }
-
-  /** Management routes: `Authorization: Bearer <JWT>` only; API keys are refused. */
-  async authenticateManagement(headers: HeaderInput): Promise<AuthResult> {
-    const verifier = this.parts.managementJwt;
-    if (verifier === null) return { ok: false, failure: { code: 'invalid_token', reason: 'not_configured' } };
-    const maxLength = this.parts.maxCredentialLength;
-    const found = extractCredential(headers, { maxLength, authorizationOnly: true });
-    if (!found.ok) {
-      if (found.failure.code !== 'missing_credentials') return found;
-      // No Authorization header, but an X-API-Key (usable or not): refused as an API key, not "missing".
-      const anyCredential = extractCredential(headers, { maxLength });
-      const apiKeySent = anyCredential.ok || anyCredential.failure.code !== 'missing_credentials';
-      return apiKeySent ? { ok: false, failure: { code: 'invalid_token', reason: 'api_key_not_accepted' } } : found;
-    }
-    const { value } = found.credential;
-    if (!looksLikeJwt(value)) {
-      return { ok: false, failure: { code: 'invalid_token', reason: parseKey(value, this.parts.prefixes).ok ? 'api_key_not_accepted' : 'not_a_jwt' } };
-    }
-    return verifier.verify(value);
   }
 
   #verifyKey(value: string): AuthResult | Promise<AuthResult> {
