@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*/vitest.config.ts'],
+    projects: ['packages/*', 'test/e2e/vitest.config.ts'],
   },
 });

@@ -1,12 +1,12 @@
-// SPEC §6 reference app on Fastify 5. Start: `pnpm --dir examples/fastify start` (after
-// `pnpm build`). Configuration, store, seeded data and shutdown come from @keyward/example-shared;
-// this file is only the Fastify wiring, the same routes as examples/express and examples/koa.
+// The SPEC §6 reference app on Fastify 5. Copy this folder, `npm install`, `node server.js`
+// (in the keyward repository: `pnpm build`, then `pnpm --dir examples/fastify start`).
+// reference-app.js holds the framework-free half (config, store, runs, log, banner, shutdown);
+// this file is the Fastify wiring, the same routes as examples/express and examples/koa.
 import Fastify from 'fastify';
 import keywardPlugin, { apiKeyManagement } from '@keyward/fastify';
 import {
   INTERNAL_ERROR,
   INVALID_JSON,
-  PREFIXES,
   REGISTRY_NOT_FOUND,
   ROUTE_NOT_FOUND,
   RUN_NOT_FOUND,
@@ -14,75 +14,71 @@ import {
   findRegistry,
   parseRunInput,
   registryAccess,
-  runExample,
   safePath,
-} from '@keyward/example-shared';
+  startReferenceApp,
+} from './reference-app.js';
 
-await runExample('fastify', async ({ keyward, runs, logRequest }) => {
-  const app = Fastify({ logger: false, bodyLimit: 65_536 });
+const { keyward, runs, logRequest, serve } = await startReferenceApp('fastify');
+const app = Fastify({ logger: false, bodyLimit: 65_536 });
 
-  // One log line per request: method, path, status, time, key id. Never a header value.
-  app.addHook('onResponse', async (request, reply) => {
-    logRequest({ method: request.method, url: request.url, status: reply.statusCode, durationMs: reply.elapsedTime, principal: request.auth });
-  });
+// One log line per request: method, path, status, time, key id. Never a header value.
+app.addHook('onResponse', async (request, reply) => {
+  logRequest({ method: request.method, url: request.url, status: reply.statusCode, durationMs: reply.elapsedTime, principal: request.auth });
+});
 
-  // An empty JSON body is no body (a 422 from the validation below), as on Express and Koa.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    String(body).trim() === '' ? done(null, undefined) : parseJson(request, String(body), done),
-  );
+// An empty JSON body is no body (a 422 from the validation below), as on Express and Koa.
+const parseJson = app.getDefaultJsonParser('error', 'error');
+app.removeContentTypeParser('application/json');
+app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+  String(body).trim() === '' ? done(null, undefined) : parseJson(request, String(body), done),
+);
 
-  // API-key auth runs in onRequest, before the body is parsed, on every route unless its config
-  // says otherwise; `config.scopes` adds the scope check.
-  await app.register(keywardPlugin, { keyward });
-  // Create, list, revoke, rotate: Bearer JWT only (API keys are refused).
-  await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys' });
+// API-key auth runs in onRequest, before the body is parsed, on every route unless its config
+// says otherwise; `config.scopes` adds the scope check.
+await app.register(keywardPlugin, { keyward });
+// Create, list, revoke, rotate: Bearer JWT only (API keys are refused).
+await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys' });
 
-  app.get('/health', { config: { auth: false } }, async () => ({ status: 'ok' }));
+app.get('/health', { config: { auth: false } }, async () => ({ status: 'ok' }));
 
-  app.post('/v1/run', { config: { scopes: ['agents:run'] } }, async (request, reply) => {
-    const input = parseRunInput(request.body);
-    if (!input.ok) return reply.code(422).send(input.error);
-    return reply.code(202).send(runs.create(request.auth, input.value));
-  });
+app.post('/v1/run', { config: { scopes: ['agents:run'] } }, async (request, reply) => {
+  const input = parseRunInput(request.body);
+  if (!input.ok) return reply.code(422).send(input.error);
+  return reply.code(202).send(runs.create(request.auth, input.value));
+});
 
-  app.get('/v1/runs', { config: { scopes: ['agents:read'] } }, async (request) => ({ runs: runs.list(request.auth) }));
+app.get('/v1/runs', { config: { scopes: ['agents:read'] } }, async (request) => ({ runs: runs.list(request.auth) }));
 
-  app.get('/v1/runs/:id', { config: { scopes: ['agents:read'] } }, async (request, reply) => {
-    const run = runs.get(request.auth, /** @type {{ id: string }} */ (request.params).id);
-    return run === undefined ? reply.code(404).send(RUN_NOT_FOUND) : run;
-  });
+app.get('/v1/runs/:id', { config: { scopes: ['agents:read'] } }, async (request, reply) => {
+  const run = runs.get(request.auth, /** @type {{ id: string }} */ (request.params).id);
+  return run === undefined ? reply.code(404).send(RUN_NOT_FOUND) : run;
+});
 
-  // Optional auth: no credential is anonymous, a bad one is still a 401.
-  app.get('/v1/registries/:slug', { config: { auth: 'optional' } }, async (request, reply) => {
-    const registry = findRegistry(/** @type {{ slug: string }} */ (request.params).slug);
-    if (registry === undefined) return reply.code(404).send(REGISTRY_NOT_FOUND);
-    const failure = registryAccess(registry, request.auth);
-    if (failure === null) return registry;
-    const { status, headers, json } = keyward.respond(failure);
-    return reply.code(status).headers(headers).send(json);
-  });
+// Optional auth: no credential is anonymous, a bad one is still a 401.
+app.get('/v1/registries/:slug', { config: { auth: 'optional' } }, async (request, reply) => {
+  const registry = findRegistry(/** @type {{ slug: string }} */ (request.params).slug);
+  if (registry === undefined) return reply.code(404).send(REGISTRY_NOT_FOUND);
+  const failure = registryAccess(registry, request.auth);
+  if (failure === null) return registry;
+  const { status, headers, json } = keyward.respond(failure);
+  return reply.code(status).headers(headers).send(json);
+});
 
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(ROUTE_NOT_FOUND));
+app.setNotFoundHandler((_request, reply) => reply.code(404).send(ROUTE_NOT_FOUND));
 
-  // Fastify's 4xx (bad JSON, too large, unsupported type) keep their status; anything else is a
-  // bare 500. The error itself is not logged: a JSON parse error can quote the body.
-  app.setErrorHandler((error, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) {
-      console.error(`${request.method} ${safePath(request.url, PREFIXES)}: unhandled ${error.name}`);
-      return reply.code(500).send(INTERNAL_ERROR);
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return reply.code(400).send(INVALID_JSON);
-    return reply.code(status).send(errorBody(status, 'unreadable_body', 'The request body could not be read.'));
-  });
+// Fastify's 4xx (bad JSON, too large, unsupported type) keep their status; anything else is a
+// bare 500. The error itself is not logged: a JSON parse error can quote the body.
+app.setErrorHandler((error, request, reply) => {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) {
+    console.error(`${request.method} ${safePath(request.url)}: unhandled ${error.name}`);
+    return reply.code(500).send(INTERNAL_ERROR);
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return reply.code(400).send(INVALID_JSON);
+  return reply.code(status).send(errorBody(status, 'unreadable_body', 'The request body could not be read.'));
+});
 
-  return {
-    async listen(port, host) {
-      await app.listen({ port, host });
-      return /** @type {import('node:net').AddressInfo} */ (app.server.address());
-    },
-    close: () => app.close(),
-  };
+await serve({
+  listen: async (port, host) => (await app.listen({ port, host }), /** @type {import('node:net').AddressInfo} */ (app.server.address())),
+  close: () => app.close(),
 });

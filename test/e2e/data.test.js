@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRunsRepository, findRegistry, parseRunInput, registryAccess } from '../src/data.js';
+import { RUN_LIMITS, createRunsRepository, findRegistry, parseRunInput, registryAccess } from '../../examples/express/reference-app.js';
 
 describe('runs repository', () => {
   it('keeps each organization to its own runs', () => {
@@ -20,6 +20,22 @@ describe('runs repository', () => {
     expect(runs.list({ orgId: null, ownerId: 'solo' })).toEqual([run]);
     expect(runs.list({ orgId: null, ownerId: 'other' })).toEqual([]);
     expect(runs.list({ orgId: 'solo', ownerId: 'solo' })).toEqual([]);
+  });
+
+  it('is capped: the newest runs of each organization, for the organizations that queued last', () => {
+    expect(RUN_LIMITS).toEqual({ perOrganization: 1_000, organizations: 100 });
+    const runs = createRunsRepository({ perOrganization: 3, organizations: 2 });
+    const org = (/** @type {string} */ orgId) => ({ orgId, ownerId: 'u' });
+    const acme = [1, 2, 3, 4, 5].map((n) => runs.create(org('acme'), { agent_type: 'a', task: `t${n}` }));
+    expect(runs.list(org('acme'))).toEqual(acme.slice(2));
+    expect(runs.get(org('acme'), acme[0]?.id ?? '')).toBeUndefined();
+    const globex = runs.create(org('globex'), { agent_type: 'a', task: 'g' });
+    runs.create(org('acme'), { agent_type: 'a', task: 't6' }); // acme is now the last written
+    runs.create(org('initech'), { agent_type: 'a', task: 'i' }); // a third organization: globex goes
+    expect(runs.get(org('globex'), globex.id)).toBeUndefined();
+    expect(runs.list(org('globex'))).toEqual([]);
+    expect(runs.list(org('acme')).map((r) => r.task)).toEqual(['t4', 't5', 't6']);
+    expect(runs.list(org('initech'))).toHaveLength(1);
   });
 });
 

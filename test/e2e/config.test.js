@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PEPPER, parseStore, readConfig } from '../src/config.js';
+import { readFile } from 'node:fs/promises';
+// The reference apps' framework-free half: the same file beside each server.js.
+import { DEMO_PEPPER, readConfig } from '../../examples/express/reference-app.js';
+import { FRAMEWORKS, exampleDir } from './support/apps.js';
+
+const parseStore = (/** @type {string} */ value) => readConfig({ KEYWARD_STORE: value }).store;
+
+describe('reference-app.js', () => {
+  it('is the same file beside each server.js (declared example boilerplate: copy one, get all)', async () => {
+    const [first, ...others] = await Promise.all(FRAMEWORKS.map((fw) => readFile(new URL('reference-app.js', exampleDir(fw)), 'utf8')));
+    for (const other of others) expect(other === first).toBe(true);
+  });
+});
 
 describe('readConfig', () => {
   it('defaults: port 3000 on 127.0.0.1, a generated JWT secret, the demo pepper, the memory store', () => {
@@ -19,6 +31,16 @@ describe('readConfig', () => {
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => readConfig({ KEYWARD_STORE: 'mysql://user:hunter2@db' })).toThrow(/KEYWARD_STORE must be/);
     expect(() => readConfig({ KEYWARD_STORE: 'mysql://user:hunter2@db' })).not.toThrow(/hunter2/);
+  });
+
+  it('with NODE_ENV=production, refuses to run without KEYWARD_PEPPER or KEYWARD_JWT_SECRET, naming the missing ones', () => {
+    const secrets = { KEYWARD_JWT_SECRET: 's'.repeat(40), KEYWARD_PEPPER: 'p'.repeat(40) };
+    expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/^NODE_ENV=production needs KEYWARD_PEPPER and KEYWARD_JWT_SECRET: /);
+    expect(() => readConfig({ NODE_ENV: 'production', KEYWARD_JWT_SECRET: secrets.KEYWARD_JWT_SECRET })).toThrow(/needs KEYWARD_PEPPER:/);
+    expect(() => readConfig({ NODE_ENV: 'production', KEYWARD_PEPPER: secrets.KEYWARD_PEPPER, KEYWARD_JWT_SECRET: ' ' })).toThrow(/needs KEYWARD_JWT_SECRET:/);
+    expect(readConfig({ NODE_ENV: 'production', ...secrets })).toMatchObject({ jwtSecretGenerated: false, pepperIsDemo: false });
+    // Development (any other NODE_ENV) keeps the demo defaults.
+    for (const NODE_ENV of [undefined, 'development', 'test']) expect(readConfig({ NODE_ENV })).toMatchObject({ jwtSecretGenerated: true, pepperIsDemo: true });
   });
 });
 

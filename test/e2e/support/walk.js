@@ -2,7 +2,7 @@
 // call this same function, so they are held to exactly the same behaviour.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { signManagementToken } from '../tokens.js';
+import { signManagementToken } from './tokens.js';
 import { createClient } from './http.js';
 import { walkManagementErrors, walkRegistries, walkRotationAndRevocation } from './walk-parts.js';
 

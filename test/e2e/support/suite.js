@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from './http.js';
 import { startExampleProcess } from './process.js';
 import { createKey, expectNoSecrets, walkReferenceApp } from './walk.js';
-import { signManagementToken } from '../tokens.js';
+import { signManagementToken } from './tokens.js';
+import { RUN_LIMITS } from '../../../examples/express/reference-app.js';
 
 const run = promisify(execFile);
 
@@ -19,8 +20,8 @@ const run = promisify(execFile);
  * log, graceful shutdown, the demo banner (its token and curl lines must work) and PGlite.
  *
  * @example
- * // examples/express/test/server.test.js
- * describeReferenceApp('express', new URL('../', import.meta.url));
+ * // test/e2e/express-app.test.js
+ * describeReferenceApp('express', exampleDir('express'));
  *
  * @param {string} framework
  * @param {URL} dir The example folder (holding server.js).
@@ -46,6 +47,7 @@ export function describeReferenceApp(framework, dir) {
       const app = await start({ KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url') });
       expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const { secrets } = await walkReferenceApp(app.url, { jwtSecret });
+      const { secret: pastedSecret, notFound } = await pasteKeysIntoPaths(app.url, jwtSecret, secrets);
       const { code, signal } = await app.stop();
       expect({ code, signal }).toEqual({ code: 0, signal: null });
       const output = app.output();
@@ -58,6 +60,30 @@ export function describeReferenceApp(framework, dir) {
       expect(output).toMatch(/^POST \/auth\/api-keys 201 \d+\.\dms/m);
       expect(output).not.toMatch(/KEYWARD_PEPPER is not set/);
       expectNoSecrets(output, secrets);
+      // Keys pasted into the path percent-encoded once, twice, five times: redacted every time.
+      expect(output.match(/^GET \/v1\/runs\/\[redacted\] 404 \d+\.\dms key=key_\w+$/gm)?.length).toBe(notFound + 1);
+      expect(output).not.toContain(pastedSecret);
+    });
+
+    it(`keeps the newest ${RUN_LIMITS.perOrganization} runs of an organization (older ones are 404)`, async () => {
+      const jwtSecret = randomBytes(32).toString('base64url');
+      const app = await start({ KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url') });
+      const call = createClient(app.url);
+      const admin = signManagementToken(jwtSecret, { sub: 'busy-user', org: 'busy' });
+      const { key } = await createKey(call, admin, { nickname: 'busy', scopes: ['agents:run', 'agents:read'] }, []);
+      /** @type {string[]} */
+      const ids = [];
+      const total = RUN_LIMITS.perOrganization + 3;
+      const queue = async (/** @type {number} */ n) => (await call('POST', '/v1/run', { key, body: { agent_type: 'triage', task: `run ${n}` } })).body.id;
+      for (let n = 0; n < 3; n++) ids.push(await queue(n)); // the three oldest, in order
+      for (let n = 3; n < total; n += 50) {
+        ids.push(...(await Promise.all(Array.from({ length: Math.min(50, total - n) }, (_, i) => queue(n + i)))));
+      }
+      const listed = await call('GET', '/v1/runs', { key });
+      expect(listed.body.runs).toHaveLength(RUN_LIMITS.perOrganization);
+      expect(new Set(listed.body.runs.map((/** @type {{ id: string }} */ r) => r.id))).toEqual(new Set(ids.slice(3)));
+      expect((await call('GET', `/v1/runs/${ids[0]}`, { key })).status).toBe(404);
+      expect((await call('GET', `/v1/runs/${ids.at(-1)}`, { key })).status).toBe(200);
     });
 
     it('without KEYWARD_JWT_SECRET prints a demo token and curl lines that work', async () => {
@@ -118,6 +144,35 @@ export function describeReferenceApp(framework, dir) {
       expect(failed).not.toContain('hunter2');
     });
   });
+}
+
+/**
+ * Ask for runs whose id is a live key, percent-encoded once, twice (`%2565ck_live_…`), five times,
+ * and without its prefix: each is a 404 (or 414), and none may reach the request log.
+ *
+ * @param {string} baseUrl
+ * @param {string} jwtSecret
+ * @param {string[]} secrets
+ */
+async function pasteKeysIntoPaths(baseUrl, jwtSecret, secrets) {
+  const call = createClient(baseUrl);
+  const admin = signManagementToken(jwtSecret, { sub: `log-${randomBytes(4).toString('hex')}`, org: 'acme' });
+  secrets.push(admin);
+  const { key } = await createKey(call, admin, { nickname: 'pasted', scopes: ['agents:read'] }, secrets);
+  const encodeAll = (/** @type {string} */ text) => [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+  let fiveTimes = key;
+  for (let i = 0; i < 5; i++) fiveTimes = encodeAll(fiveTimes);
+  const secret = key.slice(key.lastIndexOf('_') + 1);
+  let notFound = 0;
+  for (const pasted of [encodeAll(key), `%2565${key.slice(1)}`, encodeAll(encodeAll(key)), fiveTimes, secret]) {
+    // 404, or 414 where the framework caps a route parameter's length (Fastify: 100 characters;
+    // its 414 is answered before any hook, so it is not logged at all).
+    const { status } = await call('GET', `/v1/runs/${pasted}`, { key });
+    expect([404, 414]).toContain(status);
+    if (status === 404) notFound++;
+  }
+  expect(notFound).toBeGreaterThanOrEqual(2); // %2565… and the bare secret fit every framework
+  return { secret, notFound };
 }
 
 /** Whether `curl` and `bash` are on the PATH (the printed walk is run by them). */

@@ -3,21 +3,21 @@
 // (the store's invalidation channel, not the 30 s cache TTL).
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from './wait-for.js';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createClient } from '../src/testing/http.js';
-import { startExampleProcess } from '../src/testing/process.js';
-import { DATABASE_URL, REDIS_URL, reachableServices } from '../src/testing/services.js';
-import { createKey, expectNoSecrets } from '../src/testing/walk.js';
-import { signManagementToken } from '../src/tokens.js';
+import { exampleDir } from './support/apps.js';
+import { createClient, waitUntil } from './support/http.js';
+import { startExampleProcess } from './support/process.js';
+import { DATABASE_URL, REDIS_URL, reachableServices } from './support/services.js';
+import { createKey, expectNoSecrets } from './support/walk.js';
+import { signManagementToken } from './support/tokens.js';
 
 /** Frameworks of instance A and B: different ones, so the store is shown to be the only link. */
 const PAIRS = { postgres: ['express', 'fastify'], redis: ['koa', 'express'] };
 
 const { postgres: withPostgres, redis: withRedis } = await reachableServices('the two-instance test');
 
-/** @type {Array<import('../src/testing/process.js').ExampleProcess>} */
+/** @type {Array<import('./support/process.js').ExampleProcess>} */
 const apps = [];
 afterAll(() => Promise.all(apps.map((app) => app.stop())));
 
@@ -32,7 +32,7 @@ afterAll(() => Promise.all(apps.map((app) => app.stop())));
 async function crossInstanceScenario(store, frameworks, prefix) {
   const jwtSecret = randomBytes(32).toString('base64url');
   const env = { KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url'), KEYWARD_STORE: store, KEYWARD_STORE_PREFIX: prefix };
-  const [a, b] = await Promise.all(frameworks.map((fw) => startExampleProcess(new URL(`../../${fw}/`, import.meta.url), env)));
+  const [a, b] = await Promise.all(frameworks.map((fw) => startExampleProcess(exampleDir(fw), env)));
   if (a === undefined || b === undefined) throw new Error('two instances expected');
   apps.push(a, b);
   const callA = createClient(a.url);
@@ -50,7 +50,7 @@ async function crossInstanceScenario(store, frameworks, prefix) {
   // Revoked through A: B refuses it within a second, although it had it cached.
   const revokedAt = Date.now();
   expect((await callA('DELETE', `/auth/api-keys/${key.id}`, { bearer: admin })).status).toBe(200);
-  await waitFor(async () => (await callB('GET', '/v1/runs', { key: key.key })).status === 401, 1_000);
+  await waitUntil(async () => (await callB('GET', '/v1/runs', { key: key.key })).status === 401, 1_000);
   expect(Date.now() - revokedAt).toBeLessThan(1_000);
   expect(await callB('GET', '/v1/runs', { key: key.key })).toMatchObject({ status: 401, body: { code: 'revoked_api_key' } });
 
@@ -60,7 +60,7 @@ async function crossInstanceScenario(store, frameworks, prefix) {
   const rotated = await callB('POST', `/auth/api-keys/${other.id}/rotate`, { bearer: admin, body: {} });
   expect(rotated.status).toBe(201);
   secrets.push(rotated.body.key);
-  await waitFor(async () => (await callA('GET', '/v1/runs', { key: other.key })).status === 401, 1_000);
+  await waitUntil(async () => (await callA('GET', '/v1/runs', { key: other.key })).status === 401, 1_000);
   expect((await callA('GET', '/v1/runs', { key: rotated.body.key })).status).toBe(200);
 
   for (const app of [a, b]) {

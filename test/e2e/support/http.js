@@ -1,5 +1,5 @@
 // A small fetch client for the end-to-end walk: JSON in, JSON out, credentials by name.
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 
 /**
  * @typedef {object} CallOptions
@@ -50,4 +50,22 @@ export function createClient(baseUrl) {
     expect(text, `${where}: no stack trace in the body`).not.toMatch(/\n\s+at /);
     return { status: response.status, headers: response.headers, body: JSON.parse(text) };
   };
+}
+
+/**
+ * Poll `condition` (every 10 ms) until it holds; fail after `timeoutMs`.
+ *
+ * @example
+ * await waitUntil(async () => (await call('GET', '/v1/runs', { key })).status === 401, 1_000);
+ *
+ * @param {() => boolean | Promise<boolean>} condition
+ * @param {number} timeoutMs
+ */
+export function waitUntil(condition, timeoutMs) {
+  return vi.waitFor(
+    async () => {
+      if (!(await condition())) throw new Error(`condition not met within ${timeoutMs} ms`);
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
  * its address. Rejects with the process output if it exits first or takes longer than `timeoutMs`.
  *
  * @example
- * const app = await startExampleProcess(new URL('../', import.meta.url), { KEYWARD_JWT_SECRET: secret });
+ * const app = await startExampleProcess(exampleDir('express'), { KEYWARD_JWT_SECRET: secret });
  * await fetch(`${app.url}/health`);
  * await app.stop();
  *
@@ -67,4 +67,28 @@ export async function startExampleProcess(dir, env = {}, { timeoutMs = 15_000 } 
       return exited;
     },
   };
+}
+
+/**
+ * Run `node server.js` in an example folder that is expected to stop by itself (a refused
+ * start-up), with stdout and stderr kept apart. Same environment rules as {@link startExampleProcess}.
+ *
+ * @example
+ * const { code, stderr } = await runUntilExit(dir, { NODE_ENV: 'production' });
+ *
+ * @param {string | URL} dir
+ * @param {Record<string, string>} env
+ * @param {{ timeoutMs?: number }} [options] Default 15 000 ms, then the process is killed.
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+export async function runUntilExit(dir, env, { timeoutMs = 15_000 } = {}) {
+  const cwd = dir instanceof URL ? fileURLToPath(dir) : dir;
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && name !== 'PORT'));
+  const child = spawn(process.execPath, ['server.js'], { cwd, env: { ...base, NODE_ENV: 'test', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'close');
+  return { code, stdout, stderr };
 }

@@ -1,7 +1,7 @@
 // Parts of the SPEC §6 walk: management errors, registries (optional auth), rotation and
 // revocation. Called by walkReferenceApp in this order.
 import { expect } from 'vitest';
-import { signManagementToken } from '../tokens.js';
+import { signManagementToken } from './tokens.js';
 
 /** @typedef {ReturnType<typeof import('./http.js').createClient>} Call */
 
@@ -17,7 +17,7 @@ export async function walkManagementErrors(call, { admin, runnerKey, jwtSecret, 
   expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
   const forged = await signManagementToken(`${jwtSecret}-not-the-secret`, { sub: `walk-admin-${run}`, org: 'acme' });
   expect(await call('GET', '/auth/api-keys', { bearer: forged })).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
-  const expired = await signManagementToken(jwtSecret, { sub: `walk-admin-${run}`, org: 'acme', expiresIn: Math.floor(Date.now() / 1000) - 120 });
+  const expired = await signManagementToken(jwtSecret, { sub: `walk-admin-${run}`, org: 'acme', exp: Math.floor(Date.now() / 1000) - 120 });
   expect(await call('GET', '/auth/api-keys', { bearer: expired })).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
   // An API key is not accepted on management routes, in either header.
   expect(await call('GET', '/auth/api-keys', { bearer: runnerKey })).toMatchObject({ status: 401 });

@@ -4,14 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTcpProxy } from '@keyward/core/testing';
-import { waitFor } from './wait-for.js';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createClient } from '../src/testing/http.js';
-import { startExampleProcess } from '../src/testing/process.js';
-import { DATABASE_URL, REDIS_URL, reachableServices } from '../src/testing/services.js';
-import { createKey, expectNoSecrets } from '../src/testing/walk.js';
-import { signManagementToken } from '../src/tokens.js';
+import { exampleDir } from './support/apps.js';
+import { createClient, waitUntil } from './support/http.js';
+import { startExampleProcess } from './support/process.js';
+import { DATABASE_URL, REDIS_URL, reachableServices } from './support/services.js';
+import { createKey, expectNoSecrets } from './support/walk.js';
+import { signManagementToken } from './support/tokens.js';
 
 const { postgres: withPostgres, redis: withRedis } = await reachableServices('the outage test');
 
@@ -33,7 +33,7 @@ async function outageScenario(url, prefix) {
   viaProxy.hostname = proxy.host;
   viaProxy.port = String(proxy.port);
   const jwtSecret = randomBytes(32).toString('base64url');
-  const app = await startExampleProcess(new URL('../../express/', import.meta.url), {
+  const app = await startExampleProcess(exampleDir('express'), {
     KEYWARD_JWT_SECRET: jwtSecret,
     KEYWARD_PEPPER: randomBytes(32).toString('base64url'),
     KEYWARD_STORE: viaProxy.toString(),
@@ -53,7 +53,7 @@ async function outageScenario(url, prefix) {
   expect((await call('GET', '/health')).status).toBe(200);
 
   await proxy.start();
-  await waitFor(async () => (await call('GET', '/v1/runs', { key })).status === 200, 10_000);
+  await waitUntil(async () => (await call('GET', '/v1/runs', { key })).status === 200, 10_000);
   expect(app.child.exitCode).toBeNull();
   expect((await app.stop()).code).toBe(0);
   expect(app.output(), 'no stack trace in the output').not.toMatch(/\n\s+at /);

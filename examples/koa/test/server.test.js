@@ -1,4 +1,0 @@
-import { describeReferenceApp } from '@keyward/example-shared/testing';
-
-// Boots `node server.js` (the built packages: `pnpm build` first) and holds it to SPEC §6.
-describeReferenceApp('koa', new URL('../', import.meta.url));
