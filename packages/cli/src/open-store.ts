@@ -74,6 +74,7 @@ async function openPostgres(url: string, settings: StoreSettings): Promise<Opene
     max: 2,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: COMMAND_TIMEOUT_MS,
+    keepAlive: true, // with connectionTimeoutMillis, what the store checks for: a silent link is noticed
     idleTimeoutMillis: 1_000,
     allowExitOnIdle: true,
   });
@@ -126,6 +127,8 @@ async function openRedis(url: string, settings: StoreSettings): Promise<OpenedSt
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
+    socketTimeout: COMMAND_TIMEOUT_MS, // a connection that goes silent is dropped (the store checks for it)
+    keepAlive: 10_000,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null, // one attempt: a CLI reports the outage instead of waiting for it to end
   });
