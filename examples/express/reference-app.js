@@ -1,4 +1,4 @@
-// The framework-free half of the SPEC §6 reference app: configuration from the environment, the
+// The framework-free half of the reference app (examples/README.md): configuration from the environment, the
 // store, keyward, seeded registries, capped runs, body checks, a request log that never shows a
 // credential, the demo banner, start-up and shutdown. The same file sits beside server.js in
 // examples/express, examples/fastify and examples/koa (declared example boilerplate).

@@ -1,4 +1,4 @@
-// The SPEC §6 reference app on Express 5. Copy this folder, `npm install`, `node server.js`
+// The reference app (examples/README.md) on Express 5. Copy this folder, `npm install`, `node server.js`
 // (in the keyward repository: `pnpm build`, then `pnpm --dir examples/express start`).
 // reference-app.js holds the framework-free half (config, store, runs, log, banner, shutdown);
 // this file is the Express wiring, the same routes as examples/fastify and examples/koa.

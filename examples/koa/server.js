@@ -1,4 +1,4 @@
-// The SPEC §6 reference app on Koa 3 with @koa/router. Copy this folder, `npm install`,
+// The reference app (examples/README.md) on Koa 3 with @koa/router. Copy this folder, `npm install`,
 // `node server.js` (in the keyward repository: `pnpm build`, then `pnpm --dir examples/koa start`).
 // reference-app.js holds the framework-free half (config, store, runs, log, banner, shutdown);
 // this file is the Koa wiring, the same routes as examples/express and examples/fastify.

@@ -1,5 +1,5 @@
 import { exampleDir } from './support/apps.js';
 import { describeReferenceApp } from './support/suite.js';
 
-// Boots examples/express (`node server.js`, on the built packages) and holds it to SPEC §6.
+// Boots examples/express (`node server.js`, on the built packages) and holds it to its route table (examples/README.md).
 describeReferenceApp('express', exampleDir('express'));

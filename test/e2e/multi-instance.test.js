@@ -1,4 +1,4 @@
-// SPEC §4 across processes: two reference apps on one PostgreSQL / one Redis. A key created
+// Caching and revocation (docs/caching-and-revocation.md) across processes: two reference apps on one PostgreSQL / one Redis. A key created
 // through A works on B; revoked or rotated through one, it is refused by the other within a second
 // (the store's invalidation channel, not the 30 s cache TTL).
 import { randomBytes } from 'node:crypto';

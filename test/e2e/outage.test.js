@@ -1,4 +1,4 @@
-// SPEC §4: a store outage is a 503 with Retry-After (never a 401 that logs clients out, never a
+// Store outages (docs/caching-and-revocation.md): a store outage is a 503 with Retry-After (never a 401 that logs clients out, never a
 // 200), the app keeps running, and it serves again once the store is back. The store's server is
 // reached through a TCP proxy that the test stops and starts, so the real one is never touched.
 import { randomBytes } from 'node:crypto';

@@ -9,7 +9,7 @@
  */
 
 /**
- * Every code keyward puts in a 401/403/429/503 body (SPEC §5).
+ * Every code keyward puts in a 401/403/429/503 body (the HTTP contract, docs/http-contract.md).
  *
  * - `missing_credentials`: neither `X-API-Key` nor `Authorization` carries a credential.
  * - `malformed_credentials`: a header is there but unusable (other scheme, extra words, several values, control characters, absurd length).
@@ -173,7 +173,7 @@ export class KeywardConfigError extends KeywardError<ConfigErrorCode> {
  * - `nickname_conflict`: the owner already has a live key with this nickname (409).
  * - `key_limit`: the owner already holds `keys.maxActiveKeysPerOwner` active keys (422).
  * - `not_found`: no key with this id (404).
- * - `not_owner`: the key belongs to another account (401, SPEC §6).
+ * - `not_owner`: the key belongs to another account (401, see docs/management-api.md).
  * - `store_unavailable`: the store failed or timed out (503).
  */
 export type KeyManagerErrorCode =

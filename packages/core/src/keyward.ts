@@ -83,7 +83,7 @@ export interface Keyward {
    * store that answers synchronously.
    */
   limit(principal: Principal | null, options?: { readonly cost?: number; readonly previous?: RateLimitResult }): RateLimitResult | Promise<RateLimitResult>;
-  /** Map a failure to `{ status, headers, body, json }` (SPEC §5). */
+  /** Map a failure to `{ status, headers, body, json }` (the HTTP contract, docs/http-contract.md). */
   respond(failure: AuthFailure): FailureResponse;
   /** The key manager: create, list, get, revoke, rotate. */
   readonly keys: KeyManager;

@@ -81,7 +81,7 @@ function guard(name: string, check: (req: Request) => AuthFailure | null): Reque
 
 /**
  * Authenticate every request it covers from `X-API-Key` or `Authorization: Bearer`, and set
- * `req.auth`. A failure is answered at once (401/503, SPEC §5 JSON body and headers).
+ * `req.auth`. A failure is answered at once (401/503, the JSON body and headers of docs/http-contract.md).
  *
  * @example
  * ```ts
@@ -177,7 +177,7 @@ export function requireOrganization(orgId: OrganizationSource): RequestHandler {
 }
 
 /**
- * The management routes (SPEC §6), JWT only: `POST /`, `GET /`, `DELETE /:id`,
+ * The management routes (docs/management-api.md), JWT only: `POST /`, `GET /`, `DELETE /:id`,
  * `POST /:id/rotate` below wherever it is mounted. Reads the JSON body itself unless a body parser
  * already did. Other paths fall through to the next handler. Mount it before a global `apiKeyAuth`.
  *

@@ -112,7 +112,7 @@ export const keywardPlugin = fp(plugin, { fastify: '5.x', name: '@keyward/fastif
 export default keywardPlugin;
 
 /**
- * The management routes (SPEC §6), JWT only, under the register `prefix`: `POST /`, `GET /`,
+ * The management routes (docs/management-api.md), JWT only, under the register `prefix`: `POST /`, `GET /`,
  * `DELETE /:id`, `POST /:id/rotate`. They skip API-key auth, authenticate the JWT in `onRequest`
  * (so a refused request's body is never read), and let core read bodies whatever their content
  * type, so that bad JSON is keyward's 400 and an oversized body keyward's 413.

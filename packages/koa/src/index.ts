@@ -83,7 +83,7 @@ function guard(name: string, check: (ctx: Context) => AuthFailure | null): Middl
 
 /**
  * Authenticate from `X-API-Key` or `Authorization: Bearer` and set `ctx.state.auth`. A failure is
- * answered at once (401/503, SPEC §5 JSON body and headers) and later middleware does not run.
+ * answered at once (401/503, the JSON body and headers of docs/http-contract.md) and later middleware does not run.
  *
  * @example
  * ```ts
@@ -172,7 +172,7 @@ export function requireOrganization(orgId: OrganizationSource): Middleware {
 }
 
 /**
- * The management routes (SPEC §6), JWT only: `POST`, `GET` on `prefix`, `DELETE prefix/:id`,
+ * The management routes (docs/management-api.md), JWT only: `POST`, `GET` on `prefix`, `DELETE prefix/:id`,
  * `POST prefix/:id/rotate`. Reads the JSON body itself unless a body parser already did; other
  * paths go on to the next middleware. Register it before a global `apiKeyAuth`.
  *

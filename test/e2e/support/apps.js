@@ -1,6 +1,6 @@
 // Where the reference apps are: examples/<framework>, each run as `node server.js`.
 
-/** The three reference apps, one per framework, with identical behaviour (SPEC §6). */
+/** The three reference apps, one per framework, with identical behaviour (examples/README.md). */
 export const FRAMEWORKS = /** @type {const} */ (['express', 'fastify', 'koa']);
 
 /**

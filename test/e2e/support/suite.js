@@ -16,7 +16,7 @@ import { RUN_LIMITS } from '../../../examples/express/reference-app.js';
 const run = promisify(execFile);
 
 /**
- * Boot the example in `dir` as a real process and hold it to SPEC §6: the whole walk, the safe
+ * Boot the example in `dir` as a real process and hold it to its route table (examples/README.md): the whole walk, the safe
  * log, graceful shutdown, the demo banner (its token and curl lines must work) and PGlite.
  *
  * @example
@@ -42,7 +42,7 @@ export function describeReferenceApp(framework, dir) {
   });
 
   describe(`${framework} reference app`, () => {
-    it('serves every row of the SPEC §6 table, logs safely and shuts down gracefully', async () => {
+    it('serves every row of the reference app route table (examples/README.md), logs safely and shuts down gracefully', async () => {
       const jwtSecret = randomBytes(32).toString('base64url');
       const app = await start({ KEYWARD_JWT_SECRET: jwtSecret, KEYWARD_PEPPER: randomBytes(32).toString('base64url') });
       expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,4 +1,4 @@
-// Parts of the SPEC §6 walk: management errors, registries (optional auth), rotation and
+// Parts of the walk of the reference app's route table (examples/README.md): management errors, registries (optional auth), rotation and
 // revocation. Called by walkReferenceApp in this order.
 import { expect } from 'vitest';
 import { signManagementToken } from './tokens.js';

@@ -1,4 +1,4 @@
-// The SPEC §6 table, walked once over HTTP against a running reference app. The three examples
+// The reference app's route table (examples/README.md), walked once over HTTP against a running reference app. The three examples
 // call this same function, so they are held to exactly the same behaviour.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
@@ -12,7 +12,7 @@ import { walkManagementErrors, walkRegistries, walkRotationAndRevocation } from 
  */
 
 /**
- * Walk every row of the SPEC §6 table against the app at `baseUrl`, whose management tokens are
+ * Walk every row of the reference app's route table (examples/README.md) against the app at `baseUrl`, whose management tokens are
  * HS256 JWTs signed with `jwtSecret`. Account names are random, so several walks can share a
  * persistent store.
  *

@@ -6,7 +6,7 @@ import { createFailureResponder } from './responses.js';
 const respond = createFailureResponder({ realm: 'api' });
 
 describe('createFailureResponder', () => {
-  it('401 for an invalid key: SPEC body, RFC 6750 challenge with invalid_token, no-store', () => {
+  it('401 for an invalid key: documented body, RFC 6750 challenge with invalid_token, no-store', () => {
     const r = respond({ code: 'invalid_api_key', reason: 'bad_checksum' });
     expect(r.status).toBe(401);
     expect(r.body).toEqual({ status: 401, error: 'Unauthorized', code: 'invalid_api_key', message: 'The API key is invalid.' });
@@ -81,7 +81,7 @@ describe('createFailureResponder', () => {
     expect(two.headers['www-authenticate']).toContain('scope="a:b c:d"');
   });
 
-  it('problem details keep every SPEC field and add type/title/detail', () => {
+  it('problem details keep every documented field and add type/title/detail', () => {
     const problem = createFailureResponder({ problemDetails: { typeBase: 'https://docs.example.com/errors/' } });
     const r = problem({ code: 'insufficient_scope', required: ['agents:run'], provided: [], mode: 'all' });
     expect(r.headers['content-type']).toBe('application/problem+json; charset=utf-8');

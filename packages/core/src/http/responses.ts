@@ -1,7 +1,7 @@
 import type { AuthFailure, FailureCode } from '../errors.js';
 import { KeywardConfigError } from '../errors.js';
 
-/** The body fields keyward always sends (SPEC §5). Hooks may add fields but never drop these. */
+/** The body fields keyward always sends (docs/http-contract.md). Hooks may add fields but never drop these. */
 export interface FailureBody {
   readonly status: number;
   readonly error: string;
@@ -131,7 +131,7 @@ export const quote = (value: string) => `"${value.replace(/["\\\x00-\x1f\x7f]/g,
 export type FailureResponder = (failure: AuthFailure) => FailureResponse;
 
 /**
- * Build the one function that maps any failure to `{ status, headers, body }` (SPEC §5): bodies
+ * Build the one function that maps any failure to `{ status, headers, body }` (the HTTP contract, docs/http-contract.md): bodies
  * with `status/error/code/message` (+ `required/provided` for scopes, `limit/quota/window/retryAfterSeconds`
  * for 429s), RFC 6750 `WWW-Authenticate`, `Retry-After` on 429/503, `RateLimit`/`RateLimit-Policy`
  * on 429, `Cache-Control: no-store`, optional RFC 9457.

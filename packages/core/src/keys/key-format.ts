@@ -9,7 +9,7 @@ export const SECRET_LENGTH = 30;
 export const CHECKSUM_LENGTH = 6;
 /** Characters of the secret shown in the `start` display hint. */
 export const START_SECRET_CHARS = 4;
-/** Longest prefix accepted (SPEC §2). */
+/** Longest prefix accepted (docs/key-format.md). */
 export const MAX_PREFIX_LENGTH = 24;
 
 const PREFIX_PATTERN = /^[a-z0-9]+(?:_[a-z0-9]+)*_$/;

@@ -61,7 +61,7 @@ describe('createManagementApi', () => {
     expect((await call('DELETE', `/${rotated.body.id as string}`, alice)).status).toBe(404);
   });
 
-  it('answers every error status of SPEC §6', async () => {
+  it('answers every error status of docs/management-api.md', async () => {
     const { call, store, keyward } = fixture();
     const alice = await token('alice', 'acme');
     const bob = await token('bob', 'acme');

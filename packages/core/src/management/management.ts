@@ -42,7 +42,7 @@ export interface ManagementOptions {
   readonly scopePolicy?: ScopePolicyOption;
 }
 
-/** The management routes of SPEC §6, framework-free. */
+/** The management routes of docs/management-api.md, framework-free. */
 export interface ManagementApi {
   /**
    * Serve one request: `POST /` create, `GET /` list, `DELETE /:id` revoke, `POST /:id/rotate`.

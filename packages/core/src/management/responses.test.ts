@@ -11,7 +11,7 @@ describe('management error answers', () => {
     ['not_found', 404],
     ['not_owner', 401],
     ['store_unavailable', 503],
-  ] as const)('%s → %i with the SPEC fields', (code, status) => {
+  ] as const)('%s → %i with the documented fields', (code, status) => {
     const r = managementErrorResponse(new KeyManagerError(code, 'Some message.', { field: 'nickname' }), { realm: 'agents', retryAfterSeconds: 9 });
     expect(r.status).toBe(status);
     expect(r.body).toMatchObject({ status, code, message: 'Some message.', field: 'nickname' });

@@ -29,7 +29,7 @@ export interface ManagementProblem {
   readonly field?: string | undefined;
 }
 
-/** Body of a management-route error: the SPEC fields, plus `field` when one field is to blame. */
+/** Body of a management-route error: the documented fields (docs/management-api.md), plus `field` when one field is to blame. */
 export interface ManagementErrorBody {
   readonly status: number;
   readonly error: string;

@@ -29,7 +29,7 @@ export interface ScenarioContext {
 }
 
 /**
- * Assert a keyward failure response: status, JSON content type, the SPEC §5 body fields, and the
+ * Assert a keyward failure response: status, JSON content type, the body fields of the HTTP contract (docs/http-contract.md), and the
  * RFC 6750 challenge of a 401 (bare `Bearer realm` when nothing was presented or for another
  * account's key, else `error="invalid_token"`).
  *
@@ -45,7 +45,7 @@ export function expectFailure(res: ScenarioResponse, status: number, code: strin
   expect(typeof res.body.error).toBe('string');
   expect(typeof res.body.message).toBe('string');
   if (status !== 401) return;
-  // No credential, or a valid token refused for another account's key (SPEC §6): a bare challenge.
+  // No credential, or a valid token refused for another account's key (docs/management-api.md): a bare challenge.
   const bare = code === 'missing_credentials' || code === 'not_owner';
   const challenge = bare ? 'Bearer realm="keyward"' : 'Bearer realm="keyward", error="invalid_token"';
   expect(res.headers.get('www-authenticate')).toBe(challenge);

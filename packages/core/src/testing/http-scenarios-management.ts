@@ -7,7 +7,7 @@ const BASE = '/auth/api-keys';
 const JSON_TYPE = { 'content-type': 'application/json' };
 let accounts = 0;
 
-/** The management routes (SPEC §6) over HTTP, revocation immediacy and rotation grace. */
+/** The management routes (docs/management-api.md) over HTTP, revocation immediacy and rotation grace. */
 export function managementScenarios(ctx: ScenarioContext): void {
   /** A fresh account in org `acme`, with helpers that call the management routes as it. */
   async function account() {

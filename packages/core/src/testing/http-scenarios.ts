@@ -54,7 +54,7 @@ let owners = 0;
 
 /**
  * The one HTTP scenario suite every adapter runs unchanged, over real sockets with `fetch`:
- * credentials and their precedence, every SPEC §5 failure, scopes, optional auth, the organization
+ * credentials and their precedence, every failure of the HTTP contract (docs/http-contract.md), scopes, optional auth, the organization
  * guard, the management routes, revocation, rotation grace, store outages and malformed input.
  *
  * @example

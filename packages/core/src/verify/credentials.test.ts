@@ -75,7 +75,7 @@ describe('extractCredential', () => {
     expect(extractCredential({ 'x-api-key': KEY }, { authorizationOnly: true })).toEqual({ ok: false, failure: { code: 'missing_credentials' } });
   });
 
-  it('property: arbitrary header values never throw and always map to a SPEC outcome', () => {
+  it('property: arbitrary header values never throw and always map to a documented outcome', () => {
     const value = fc.oneof(
       fc.string({ unit: 'binary' }),
       fc.string({ unit: 'grapheme' }),

@@ -143,7 +143,7 @@ function validate(value: string, source: CredentialSource, maxLength: number): E
 }
 
 /**
- * Find the credential of a request (SPEC §3). `X-API-Key` wins over `Authorization` when both are
+ * Find the credential of a request (docs/http-contract.md, "Sending a key"). `X-API-Key` wins over `Authorization` when both are
  * present, even if it is unusable; the Bearer scheme is case-insensitive; surrounding whitespace
  * is trimmed. Malformed input of any shape is a value, never an exception, and costs no I/O.
  *

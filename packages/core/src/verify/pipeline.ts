@@ -69,7 +69,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * The verification pipeline (SPEC §4): credential → format + checksum → cache → store lookup by
+ * The verification pipeline (docs/caching-and-revocation.md): credential → format + checksum → cache → store lookup by
  * hash (concurrent misses share one lookup) → revoked? → expired? → principal.
  */
 export class Pipeline {
