@@ -1,4 +1,5 @@
 import type { AuthFailure } from '../errors.js';
+import { StoreTimeoutError, withStoreTimeout } from '../store/store-timeout.js';
 import { KeywardConfigError } from '../errors.js';
 import type { Principal } from '../verify/principal.js';
 import type { QuotaRule, RateLimitRule } from './limits.js';
@@ -107,7 +108,7 @@ export class Limiter {
       return this.#storeFailed(error, cost);
     }
     if (typeof (answer as RateLimitDecision).allowed === 'boolean') return this.#decided(plan, quotas, now, answer as RateLimitDecision, charge, cost);
-    return withTimeout(Promise.resolve(answer), this.#c.timeoutMs).then(
+    return withStoreTimeout(Promise.resolve(answer), this.#c.timeoutMs).then(
       (decision) => this.#decided(plan, quotas, now, decision, charge, cost),
       (error: unknown) => this.#storeFailed(error, cost),
     );
@@ -211,7 +212,7 @@ export class Limiter {
   #storeFailed(error: unknown, cost: number): RateLimitResult {
     if (!this.#outage) {
       this.#outage = true;
-      const what = error instanceof TimeoutError ? 'timed out' : 'failed';
+      const what = error instanceof StoreTimeoutError ? 'timed out' : 'failed';
       this.#c.warn(`keyward: the rate-limit store ${what}; ${this.#o.onStoreError === 'deny' ? 'refusing requests (503)' : 'letting requests through unlimited'} until it answers again`);
     }
     if (this.#o.onStoreError === 'deny') {
@@ -225,15 +226,4 @@ function policies(plan: Plan, quotas: readonly QuotaBucket[]): string {
   if (quotas.length === 0) return plan.bucketPolicies;
   const quotaItems = quotas.map((q, i) => `"${plan.quotas[i]!.rule.name}";q=${q.amount};w=${(q.periodEnd - q.periodStart) / 1000}`);
   return plan.bucketPolicies === '' ? quotaItems.join(', ') : `${plan.bucketPolicies}, ${quotaItems.join(', ')}`;
-}
-
-class TimeoutError extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError('rate-limit store timeout')), ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -14,6 +14,7 @@ export function withStoreTimeout<T>(promise: Promise<T>, ms: number): Promise<T>
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
+    timer.unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
