@@ -39,7 +39,7 @@ export type { ScopeMode } from './verify/scopes.js';
 export type { KeyPrefix } from './keys/key-format.js';
 export type { Pepper, PepperOption } from './keys/hashing.js';
 export type { KeyManager, KeyManagerOptions, CreatedKey, KeyPage, ListPageOptions, OwnerScope } from './keys/key-manager.js';
-export type { ApiKeyInfo, CreateKeyInput } from './keys/key-input.js';
+export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './keys/key-input.js';
 export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';
 export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
 export { MemoryRateLimitStore } from './ratelimit/memory-rate-limit-store.js';

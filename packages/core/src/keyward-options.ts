@@ -22,7 +22,7 @@ const RESPONSES: OptionNames<ResponseOptions> = { realm: true, problemDetails: t
 const PROBLEM: OptionNames<Exclude<NonNullable<ResponseOptions['problemDetails']>, boolean>> = { typeBase: true };
 
 /** The `KeyStore` methods a store must have; the optional ones are checked where used. */
-const STORE_METHODS = ['findByHash', 'getById', 'insert', 'listByOwner', 'revoke', 'rotate', 'touchLastUsed'] as const;
+const STORE_METHODS = ['findByHash', 'getById', 'insert', 'listByOwner', 'revoke', 'rotate', 'update', 'touchLastUsed'] as const;
 
 /**
  * Check the options of `createKeyward` once, every group included: unknown names anywhere are

@@ -10,6 +10,8 @@ import type {
   ListByOwnerQuery,
   RevokeResult,
   RotateResult,
+  ApiKeyUpdate,
+  UpdateResult,
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
 import type { Database, PostgresClient, Queryable } from './client.js';
@@ -180,6 +182,47 @@ export class PostgresKeyStore implements KeyStore {
       } catch (error) {
         return { ok: false, conflict: this.#conflictOf(error) };
       }
+    });
+  }
+
+  async update(id: string, patch: ApiKeyUpdate, at: Date): Promise<UpdateResult> {
+    const values: unknown[] = [id, iso(at)];
+    const set = ['updated_at = $2::timestamptz'];
+    const assign = (column: string, value: unknown, cast = '') => set.push(`${column} = $${values.push(value)}${cast}`);
+    if (patch.nickname !== undefined) assign('nickname', patch.nickname);
+    if (patch.scopes !== undefined) assign('scopes', [...patch.scopes], '::text[]');
+    if (patch.metadata !== undefined) assign('metadata', JSON.stringify(patch.metadata), '::jsonb');
+    if (patch.expiresAt !== undefined) assign('expires_at', iso(patch.expiresAt), '::timestamptz');
+    return this.#run('update', async () => {
+      try {
+        const rows = await this.#db.transaction(async (tx) => {
+          // A holder of the new nickname expired by `at` gives it up first, as on insert.
+          if (patch.nickname !== undefined) {
+            await tx.query(
+              `UPDATE ${this.#names.qualified} SET nickname_released = true
+               WHERE owner_id = (SELECT owner_id FROM ${this.#names.qualified} WHERE id = $1) AND nickname = $3
+                 AND revoked_at IS NULL AND replaced_by_id IS NULL AND NOT nickname_released AND expires_at <= $2::timestamptz`,
+              [id, iso(at), patch.nickname],
+            );
+          }
+          // Conditional, like revoke: a concurrent write holding the row makes this one wait and re-check;
+          // a second holder of the nickname makes the partial unique index refuse it.
+          const result = await tx.query(
+            `UPDATE ${this.#names.qualified} SET ${set.join(', ')}
+             WHERE id = $1 AND revoked_at IS NULL AND replaced_by_id IS NULL AND NOT nickname_released
+               AND (expires_at IS NULL OR expires_at > $2::timestamptz)
+             RETURNING ${SELECT_LIST}`,
+            values,
+          );
+          return result.rows;
+        });
+        if (rows.length > 0) return { ok: true, record: toRecord(rows[0]) };
+      } catch (error) {
+        if (this.#conflictOf(error) === 'nickname') return { ok: false, conflict: 'nickname' };
+        throw error;
+      }
+      const found = await this.#db.query(`SELECT 1 FROM ${this.#names.qualified} WHERE id = $1`, [id]);
+      return { ok: false, conflict: found.rows.length === 0 ? 'not_found' : 'not_active' };
     });
   }
 

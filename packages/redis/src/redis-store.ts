@@ -11,6 +11,8 @@ import type {
   ListByOwnerQuery,
   RevokeResult,
   RotateResult,
+  ApiKeyUpdate,
+  UpdateResult,
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
 import { decodeRecord, encodeRecord, pairsToObject } from './codec.js';
@@ -134,6 +136,22 @@ export class RedisKeyStore implements KeyStore {
     );
     if (reply === 'not_found' || reply === 'not_active') return { ok: false, conflict: reply };
     return insertResult(reply);
+  }
+
+  async update(id: string, patch: ApiKeyUpdate, at: Date): Promise<UpdateResult> {
+    const fields = ['updatedAt', String(at.getTime())];
+    if (patch.nickname !== undefined) fields.push('nickname', patch.nickname);
+    if (patch.scopes !== undefined) fields.push('scopes', JSON.stringify(patch.scopes));
+    if (patch.metadata !== undefined) fields.push('metadata', JSON.stringify(patch.metadata));
+    const expires = patch.expiresAt === undefined ? 'keep' : patch.expiresAt === null ? '' : String(patch.expiresAt.getTime());
+    const deadline = patch.expiresAt === undefined ? '' : this.#expireAt(patch.expiresAt);
+    const reply = await this.#run('update', () =>
+      this.#scripts.keywardV2Update(this.#keys.byId(id), this.#keys.base, String(at.getTime()), patch.nickname ?? '', expires, deadline, ...fields),
+    );
+    if (reply === 'not_found' || reply === 'not_active' || reply === 'nickname') return { ok: false, conflict: reply };
+    const record = decodeRecord(pairsToObject(reply));
+    if (record === null) throw new RedisKeyStoreError('update', 'unexpected_reply');
+    return { ok: true, record };
   }
 
   async touchLastUsed(entries: ReadonlyArray<{ readonly id: string; readonly lastUsedAt: Date }>): Promise<void> {

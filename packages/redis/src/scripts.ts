@@ -113,6 +113,44 @@ redis.call('ZREM', base .. 'live:' .. f[5], string.rep('0', 16 - #f[6]) .. f[6] 
 return redis.call('HGETALL', key)
 `;
 
+/**
+ * KEYS: id pointer. ARGV: base, at (epoch ms), new nickname|'', new expiresAt ('keep', '' for none,
+ * else epoch ms), its Redis TTL deadline|'', then the fields to set (updatedAt first). Updates a
+ * record active at `at` (not revoked, not replaced, not expired): a new nickname must be free among
+ * the owner's holders once the expired ones are pruned; the record's entry in the owner's `nick` hash
+ * and `active` set follows its nickname and expiry. Returns the record's fields, or 'not_found' /
+ * 'not_active' / 'nickname'.
+ */
+const UPDATE = `${PRELUDE}
+local hash = redis.call('GET', KEYS[1])
+if not hash then return 'not_found' end
+local key = base .. 'h:' .. hash
+local f = redis.call('HMGET', key, 'id', 'revokedAt', 'replacedById', 'expiresAt', 'nickname', 'ownerId')
+if not f[1] then return 'not_found' end
+if f[2] or f[3] or (f[4] and tonumber(f[4]) <= tonumber(ARGV[2])) then return 'not_active' end
+local nickKey, activeKey = base .. 'nick:' .. f[6], base .. 'active:' .. f[6]
+local nickname = f[5]
+if ARGV[3] ~= '' and ARGV[3] ~= f[5] then
+  pruneExpired(nickKey, activeKey, ARGV[2])
+  if redis.call('HEXISTS', nickKey, ARGV[3]) == 1 then return 'nickname' end
+  nickname = ARGV[3]
+end
+local score = f[4] or '+inf'
+if ARGV[4] ~= 'keep' then score = ARGV[4] == '' and '+inf' or ARGV[4] end
+if redis.call('HGET', nickKey, f[5]) == f[1] then
+  redis.call('HDEL', nickKey, f[5])
+  redis.call('ZREM', activeKey, f[5])
+end
+redis.call('HSET', nickKey, nickname, f[1])
+redis.call('ZADD', activeKey, score, nickname)
+if ARGV[4] ~= 'keep' then
+  if ARGV[4] == '' then redis.call('HDEL', key, 'expiresAt') else redis.call('HSET', key, 'expiresAt', ARGV[4]) end
+  expireAt(key, KEYS[1], ARGV[5])
+end
+redis.call('HSET', key, unpack(ARGV, 6))
+return redis.call('HGETALL', key)
+`;
+
 /** KEYS: id pointers. ARGV: base, then one epoch-ms time per key. Newer times only. */
 const TOUCH = `
 local base = ARGV[1]
@@ -178,6 +216,7 @@ export const SCRIPTS = {
   keywardV2Insert: { lua: INSERT, numberOfKeys: 5 },
   keywardV2Rotate: { lua: ROTATE, numberOfKeys: 6 },
   keywardV2Revoke: { lua: REVOKE, numberOfKeys: 1 },
+  keywardV2Update: { lua: UPDATE, numberOfKeys: 1 },
   keywardV1Touch: { lua: TOUCH },
   keywardV1GetById: { lua: GET_BY_ID, numberOfKeys: 1 },
   keywardV2ListByOwner: { lua: LIST_BY_OWNER, numberOfKeys: 1 },

@@ -46,6 +46,19 @@ describe.skipIf(!reachable)('Redis TTL of keys with an expiry', () => {
     for (const ttl of await ttls(record)) expect(Math.abs(ttl - (60_000 + DAY))).toBeLessThan(5_000);
   });
 
+  it('moves the TTL as update changes expiresAt, and removes it for no expiry', async () => {
+    const record = createTestRecord({ createdAt: new Date(), expiresAt: new Date(Date.now() + HOUR) });
+    expect(await store.insert(record)).toEqual({ ok: true });
+    expect((await store.update(record.id, { expiresAt: new Date(Date.now() + 2 * HOUR) }, new Date())).ok).toBe(true);
+    for (const ttl of await ttls(record)) expect(Math.abs(ttl - (2 * HOUR + DAY))).toBeLessThan(5_000);
+    expect((await store.update(record.id, { scopes: [] }, new Date())).ok).toBe(true);
+    for (const ttl of await ttls(record)) expect(Math.abs(ttl - (2 * HOUR + DAY))).toBeLessThan(5_000);
+    expect((await store.update(record.id, { expiresAt: null }, new Date())).ok).toBe(true);
+    expect(await ttls(record)).toEqual([-1, -1]);
+    expect((await store.update(record.id, { expiresAt: new Date(Date.now() + HOUR) }, new Date())).ok).toBe(true);
+    for (const ttl of await ttls(record)) expect(Math.abs(ttl - (HOUR + DAY))).toBeLessThan(5_000);
+  });
+
   it('answers expired_api_key during the retention, invalid_api_key once Redis evicted the key', async () => {
     const owner = 'user_evicted';
     // A clock two hours behind lets the key manager mint keys that expired an hour ago.

@@ -1,6 +1,6 @@
 import { KeyManagerError } from '../errors.js';
 import type { KeyPrefix } from './key-format.js';
-import type { ApiKeyRecord } from '../store/key-store.js';
+import type { ApiKeyRecord, ApiKeyUpdate } from '../store/key-store.js';
 import type { KeyRateLimit } from '../ratelimit/limits.js';
 import { readKeyRateLimit } from '../ratelimit/key-rate-limit.js';
 
@@ -130,6 +130,33 @@ export function readGracePeriod(value: unknown, max: number): number {
   return value;
 }
 
+/** Validate granted scopes (each allowed, at most 100) and drop repeats. */
+function readScopes(rawScopes: unknown, isAllowed: (scope: string) => boolean): string[] {
+  if (!Array.isArray(rawScopes) || rawScopes.length > 100) throw invalid('scopes', 'scopes must be an array of scope strings.');
+  const scopes: string[] = [];
+  for (const s of rawScopes as unknown[]) {
+    if (typeof s !== 'string' || !isAllowed(s)) {
+      throw new KeyManagerError('invalid_scope', `Unknown scope ${JSON.stringify(typeof s === 'string' ? s.slice(0, 64) : s)}.`, { field: 'scopes' });
+    }
+    if (!scopes.includes(s)) scopes.push(s);
+  }
+  return scopes;
+}
+
+/** Validate the integrator's metadata (a JSON object of at most 4 KiB, no `keyward`) and return a plain copy. */
+function readUserMetadata(metadata: unknown): Record<string, unknown> {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw invalid('metadata', 'metadata must be a JSON object.');
+  let json: string;
+  try {
+    json = JSON.stringify(metadata);
+  } catch {
+    throw invalid('metadata', 'metadata must be JSON-serialisable.');
+  }
+  if (json.length > 4096) throw invalid('metadata', 'metadata must be at most 4 KiB of JSON.');
+  if (Object.hasOwn(metadata, 'keyward')) throw invalid('metadata', 'metadata.keyward is reserved; set limits with the rateLimit field.');
+  return JSON.parse(json) as Record<string, unknown>;
+}
+
 interface CreateContext {
   readonly now: number;
   readonly prefixes: readonly KeyPrefix[];
@@ -144,26 +171,9 @@ export function readCreateInput(input: CreateKeyInput, ctx: CreateContext) {
   const ownerId = readId(input.ownerId, 'ownerId', false)!;
   const orgId = readId(input.orgId, 'orgId', true);
   const nickname = readNickname(input.nickname);
-  const rawScopes = input.scopes ?? ctx.defaultScopes;
-  if (!Array.isArray(rawScopes) || rawScopes.length > 100) throw invalid('scopes', 'scopes must be an array of scope strings.');
-  const scopes: string[] = [];
-  for (const s of rawScopes as unknown[]) {
-    if (typeof s !== 'string' || !ctx.isAllowed(s)) {
-      throw new KeyManagerError('invalid_scope', `Unknown scope ${JSON.stringify(typeof s === 'string' ? s.slice(0, 64) : s)}.`, { field: 'scopes' });
-    }
-    if (!scopes.includes(s)) scopes.push(s);
-  }
+  const scopes = readScopes(input.scopes ?? ctx.defaultScopes, ctx.isAllowed);
   const expiresAt = readExpiry(input.expiresAt, ctx.now);
-  const metadata = input.metadata ?? {};
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw invalid('metadata', 'metadata must be a JSON object.');
-  let json: string;
-  try {
-    json = JSON.stringify(metadata);
-  } catch {
-    throw invalid('metadata', 'metadata must be JSON-serialisable.');
-  }
-  if (json.length > 4096) throw invalid('metadata', 'metadata must be at most 4 KiB of JSON.');
-  if (Object.hasOwn(metadata, 'keyward')) throw invalid('metadata', 'metadata.keyward is reserved; set limits with the rateLimit field.');
+  const stored = readUserMetadata(input.metadata ?? {});
   const rateLimit = readKeyRateLimit(input.rateLimit);
   let prefix = ctx.mintPrefix;
   if (input.prefix !== undefined) {
@@ -171,7 +181,68 @@ export function readCreateInput(input: CreateKeyInput, ctx: CreateContext) {
     if (found === undefined) throw invalid('prefix', `prefix must be one of ${ctx.prefixes.map((p) => p.prefix).join(', ')}.`);
     prefix = found;
   }
-  const stored = JSON.parse(json) as Record<string, unknown>;
   if (rateLimit !== null) stored.keyward = { rateLimit };
   return { ownerId, orgId, nickname, scopes, expiresAt, metadata: stored, prefix };
+}
+
+/**
+ * Input of `keyward.keys.update`: only the fields given change. `expiresAt: null` makes the key
+ * never expire; `rateLimit: null` removes its own rate limits (the configured ones apply again).
+ */
+export interface UpdateKeyInput {
+  /** New nickname, same rules as on create; unique among the owner's active keys. */
+  readonly nickname?: string;
+  /** New scopes, replacing the granted ones (`[]` for none). */
+  readonly scopes?: readonly string[];
+  /** New expiry: a `Date` or ISO-8601 string in the future, or `null` for never. */
+  readonly expiresAt?: Date | string | null;
+  /** New integrator data, replacing the old as a whole (the key's rate limits are kept). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** New rate limits and quotas of the key, replacing its old ones; `null` to remove them. */
+  readonly rateLimit?: KeyRateLimit | null;
+}
+
+const UPDATE_FIELDS: ReadonlySet<string> = new Set(['nickname', 'scopes', 'expiresAt', 'metadata', 'rateLimit']);
+
+/** A validated {@link UpdateKeyInput}: the store's fields, plus the rate limits to merge into the metadata. */
+export interface ValidUpdate {
+  readonly nickname?: string;
+  readonly scopes?: string[];
+  readonly expiresAt?: Date | null;
+  readonly metadata?: Record<string, unknown>;
+  readonly rateLimit?: KeyRateLimit | null;
+}
+
+/** Validate everything `update` was given, with the rules of create; an unknown field is `invalid_input`. */
+export function readUpdateInput(input: UpdateKeyInput, ctx: Pick<CreateContext, 'now' | 'isAllowed'>): ValidUpdate {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('body', 'Expected an object.');
+  const unknown = Object.keys(input).find((name) => !UPDATE_FIELDS.has(name));
+  if (unknown !== undefined) {
+    throw invalid(unknown.slice(0, 64), `${JSON.stringify(unknown.slice(0, 64))} cannot be updated (accepted: ${[...UPDATE_FIELDS].join(', ')}).`);
+  }
+  // `null` is a value here (no expiry, no own limits); only an absent field is left as stored.
+  const has = (name: keyof UpdateKeyInput) => input[name] !== undefined;
+  return {
+    ...(has('nickname') ? { nickname: readNickname(input.nickname) } : {}),
+    ...(has('scopes') ? { scopes: readScopes(input.scopes, ctx.isAllowed) } : {}),
+    ...(has('expiresAt') ? { expiresAt: readExpiry(input.expiresAt, ctx.now) } : {}),
+    ...(has('metadata') ? { metadata: readUserMetadata(input.metadata) } : {}),
+    ...(has('rateLimit') ? { rateLimit: readKeyRateLimit(input.rateLimit) } : {}),
+  };
+}
+
+/**
+ * The store patch of `valid` over the key's stored `metadata`: new integrator data keeps keyward's
+ * own entry, and new rate limits replace (or, `null`, drop) `metadata.keyward.rateLimit`.
+ */
+export function updatePatch(valid: ValidUpdate, metadata: Readonly<Record<string, unknown>>): ApiKeyUpdate {
+  const { rateLimit, ...patch } = valid;
+  if (valid.metadata === undefined && rateLimit === undefined) return patch;
+  const { keyward: own, ...user } = metadata;
+  const next: Record<string, unknown> = { ...(valid.metadata ?? user) };
+  const keyward: Record<string, unknown> = typeof own === 'object' && own !== null && !Array.isArray(own) ? { ...own } : {};
+  if (rateLimit === null) delete keyward.rateLimit;
+  else if (rateLimit !== undefined) keyward.rateLimit = rateLimit;
+  if (Object.keys(keyward).length > 0) next.keyward = keyward;
+  return { ...patch, metadata: next };
 }

@@ -8,10 +8,10 @@ import { isValidGrant } from '../verify/scopes.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
 import { decodeCursor, encodeCursor, readPageLimit } from './list-cursor.js';
 import type { KeyPage, ListPageOptions } from './list-cursor.js';
-import { readCreateInput, readGracePeriod, toApiKeyInfo } from './key-input.js';
-import type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
+import { readCreateInput, readGracePeriod, readUpdateInput, toApiKeyInfo, updatePatch } from './key-input.js';
+import type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
 
-export type { ApiKeyInfo, CreateKeyInput } from './key-input.js';
+export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
 export type { KeyPage, ListPageOptions } from './list-cursor.js';
 
 /** Key-manager settings. */
@@ -83,6 +83,7 @@ interface ManagerDeps {
 export class KeyManager {
   readonly #d: ManagerDeps;
   readonly #allowed: ReadonlySet<string> | null;
+  readonly #isAllowed = (scope: string): boolean => isValidGrant(scope) && (this.#allowed === null || this.#allowed.has(scope));
 
   /** @internal built by `createKeyward` */
   constructor(deps: ManagerDeps) {
@@ -101,7 +102,7 @@ export class KeyManager {
       prefixes: this.#d.prefixes,
       mintPrefix: this.#d.mintPrefix,
       defaultScopes: this.#d.options.defaultScopes ?? [],
-      isAllowed: (s) => isValidGrant(s) && (this.#allowed === null || this.#allowed.has(s)),
+      isAllowed: this.#isAllowed,
     });
     const maxActiveKeys = this.#d.options.maxActiveKeysPerOwner ?? DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER;
     const { key, record } = await this.#mintAndStore(valid.prefix, now, valid, (next) => this.#d.store.insert(next, { maxActiveKeys }));
@@ -174,6 +175,28 @@ export class KeyManager {
     this.#d.invalidate(record.id);
     if (!result.ok) throw notFound();
     await this.#publish({ type: 'revoked', keyId: record.id });
+    return this.#info(result.record);
+  }
+
+  /**
+   * Change a live key's nickname, scopes, expiry, metadata or rate limits (only the fields given),
+   * validated as on create; the key itself stays the same. It takes effect at once on this
+   * instance, and on others as soon as the store's invalidation channel delivers (else within the
+   * cache TTL). A revoked, replaced or expired key is `not_found`; a nickname another live key of
+   * the owner holds is `nickname_conflict`.
+   *
+   * @example
+   * ```ts
+   * await keyward.keys.update(id, { scopes: ['agents:read'], rateLimit: { limits: [{ name: 'per-minute', limit: 600, windowSeconds: 60 }] } }, { ownerId: 'u1' });
+   * ```
+   */
+  async update(id: string, input: UpdateKeyInput, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
+    const valid = readUpdateInput(input, { now: this.#d.runtime.now(), isAllowed: this.#isAllowed });
+    const record = await this.#live(id, scope);
+    const result = await this.#call(() => this.#d.store.update(record.id, updatePatch(valid, record.metadata), new Date(this.#d.runtime.now())));
+    this.#d.invalidate(record.id);
+    if (!result.ok) throw result.conflict === 'nickname' ? nicknameTaken(valid.nickname ?? record.nickname) : notFound();
+    await this.#publish({ type: 'updated', keyId: record.id });
     return this.#info(result.record);
   }
 

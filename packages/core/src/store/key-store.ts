@@ -78,6 +78,31 @@ export type RevokeResult =
   | { readonly ok: true; readonly record: ApiKeyRecord }
   | { readonly ok: false; readonly conflict: 'not_found' | 'not_active' };
 
+/**
+ * The fields {@link KeyStore.update} may change; an absent field is left as stored. `updatedAt`
+ * is always set to the update's time. Identity, hash, owner, organization and history fields
+ * (`createdAt`, `revokedAt`, `replacedById`, `lastUsedAt`) never change through an update.
+ */
+export interface ApiKeyUpdate {
+  /** New nickname (already validated and in NFC); must stay unique among the owner's active keys. */
+  readonly nickname?: string;
+  /** New scopes, replacing the stored ones. */
+  readonly scopes?: readonly string[];
+  /** New expiry, `null` for never. The caller checks it is later than the update's time. */
+  readonly expiresAt?: Date | null;
+  /** New metadata, replacing the stored object as a whole (`keyward`'s own entry included). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Result of {@link KeyStore.update}: the updated record, or why nothing changed (`not_found`: no
+ * record with this id; `not_active`: revoked, replaced, or expired at the update time;
+ * `nickname`: another active key of the owner holds the new nickname).
+ */
+export type UpdateResult =
+  | { readonly ok: true; readonly record: ApiKeyRecord }
+  | { readonly ok: false; readonly conflict: 'not_found' | 'not_active' | 'nickname' };
+
 /** Where a page of {@link KeyStore.listByOwner} starts: after the record with this `createdAt` and `id`. */
 export interface ListPosition {
   readonly createdAt: Date;
@@ -121,8 +146,8 @@ export interface InvalidationReset {
  * timeout, ...); the core turns those into `auth_unavailable` (503), never into a 401 or a 200.
  * Expected outcomes (not found, conflicts) are return values.
  *
- * Concurrency: every method may be called concurrently from many requests; `insert`, `rotate`
- * and `revoke` must be atomic with respect to the nickname rule, the active-key limit and each other.
+ * Concurrency: every method may be called concurrently from many requests; `insert`, `rotate`,
+ * `revoke` and `update` must be atomic with respect to the nickname rule, the active-key limit and each other.
  */
 export interface KeyStore {
   /**
@@ -183,6 +208,21 @@ export interface KeyStore {
    * count of active keys does not change, so no limit applies.
    */
   rotate(oldId: string, next: ApiKeyRecord, oldExpiresAt: Date): Promise<RotateResult>;
+
+  /**
+   * Change some fields of the record `id` at `at`, atomically and only if it is active then: not
+   * revoked, not replaced, and `expiresAt` null or later than `at` (else `not_active`; `not_found`
+   * for an unknown id). Sets the fields present in `patch` and `updatedAt` to `at`, and returns the
+   * record as stored afterwards (what `getById` answers next).
+   *
+   * A new nickname follows the rule of {@link insert}: `conflict: 'nickname'` when another key of
+   * the owner holds it at `at` (a holder expired by then does not count); the old nickname is
+   * released at once, so another key may take it. Of two concurrent updates giving two keys of one
+   * owner the same new nickname exactly one succeeds. A new `expiresAt` moves the key's place in
+   * whatever the store keeps to count and prune active keys. The owner's count of active keys does
+   * not change, so no limit applies. Its cost must not grow with the owner's history.
+   */
+  update(id: string, patch: ApiKeyUpdate, at: Date): Promise<UpdateResult>;
 
   /**
    * Record last use for many keys in one write. Entries for unknown ids are ignored; a value

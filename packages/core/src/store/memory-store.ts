@@ -9,6 +9,8 @@ import type {
   ListByOwnerQuery,
   RevokeResult,
   RotateResult,
+  ApiKeyUpdate,
+  UpdateResult,
 } from './key-store.js';
 import { comparePosition } from './list-position.js';
 
@@ -24,7 +26,7 @@ type Listener = (event: InvalidationEvent | InvalidationReset) => void;
  * Records are immutable to callers: every method returns a fresh frozen copy (scopes, metadata
  * and dates copied too), and `insert` stores a copy of what it is given, so no caller can change
  * stored state by mutating an object. Each method runs to completion in one synchronous step
- * (wrapped in a promise, with no artificial delay), which makes `insert`, `revoke` and `rotate` atomic.
+ * (wrapped in a promise, with no artificial delay), which makes `insert`, `revoke`, `rotate` and `update` atomic.
  *
  * `publish`/`subscribe` reach the subscribers of this store object only, each delivery in its
  * own microtask (never synchronously inside `publish`). A listener that throws is ignored.
@@ -113,6 +115,30 @@ export class MemoryKeyStore implements KeyStore {
     this.#release(old);
     this.#put(next);
     return { ok: true };
+  }
+
+  async update(id: string, patch: ApiKeyUpdate, at: Date): Promise<UpdateResult> {
+    const current = this.#byId.get(id);
+    if (current === undefined) return { ok: false, conflict: 'not_found' };
+    if (!this.#isHolder(id, at)) return { ok: false, conflict: 'not_active' };
+    const nickname = patch.nickname ?? current.nickname;
+    if (nickname !== current.nickname) {
+      const holder = this.#holders.get(current.ownerId)?.get(nickname);
+      if (holder !== undefined && holder !== id && this.#isHolder(holder, at)) return { ok: false, conflict: 'nickname' };
+    }
+    this.#byId.set(id, copyRecord({
+      ...current,
+      nickname,
+      scopes: patch.scopes ?? current.scopes,
+      metadata: patch.metadata ?? current.metadata,
+      expiresAt: patch.expiresAt === undefined ? current.expiresAt : patch.expiresAt,
+      updatedAt: at,
+    }));
+    if (nickname !== current.nickname) {
+      this.#release(current);
+      this.#holdersOf(current.ownerId).set(nickname, id);
+    }
+    return { ok: true, record: this.#read(id)! };
   }
 
   async touchLastUsed(entries: ReadonlyArray<{ readonly id: string; readonly lastUsedAt: Date }>): Promise<void> {

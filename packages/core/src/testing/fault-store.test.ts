@@ -19,9 +19,9 @@ describe('createFaultyStore', () => {
     expect((await store.findByHash(record.hash))?.id).toBe('key_1');
     await store.findByHash('b'.repeat(64));
     await store.touchLastUsed([]);
-    expect(store.calls).toEqual({ findByHash: 2, getById: 0, insert: 1, listByOwner: 0, revoke: 0, rotate: 0, touchLastUsed: 1 });
+    expect(store.calls).toEqual({ findByHash: 2, getById: 0, insert: 1, listByOwner: 0, revoke: 0, rotate: 0, update: 0, touchLastUsed: 1 });
     store.resetCalls();
-    expect(Object.values(store.calls)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(store.calls)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('rejects every call in error mode, still counting, and recovers on fail(null)', async () => {
@@ -59,7 +59,7 @@ describe('createFaultyStore', () => {
     const bare = createFaultyStore({
       findByHash: (h) => inner.findByHash(h), getById: (id) => inner.getById(id), insert: (r, o) => inner.insert(r, o),
       listByOwner: (o, q) => inner.listByOwner(o, q), revoke: (id, at) => inner.revoke(id, at),
-      rotate: (id, n, e) => inner.rotate(id, n, e), touchLastUsed: (e) => inner.touchLastUsed(e),
+      rotate: (id, n, e) => inner.rotate(id, n, e), update: (id, p, at) => inner.update(id, p, at), touchLastUsed: (e) => inner.touchLastUsed(e),
     });
     expect([bare.publish, bare.subscribe, bare.close]).toEqual([undefined, undefined, undefined]);
     const full = createFaultyStore(inner);
@@ -81,6 +81,7 @@ function withoutChannel(inner: MemoryKeyStore): KeyStore {
     listByOwner: (ownerId, query) => inner.listByOwner(ownerId, query),
     revoke: (id, at) => inner.revoke(id, at),
     rotate: (oldId, next, oldExpiresAt) => inner.rotate(oldId, next, oldExpiresAt),
+    update: (id, patch, at) => inner.update(id, patch, at),
     touchLastUsed: (entries) => inner.touchLastUsed(entries),
   };
 }

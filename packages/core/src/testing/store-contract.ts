@@ -5,6 +5,7 @@ import { describePubSubContract } from './contract-pubsub.js';
 import { describeOwnerContract } from './contract-owner.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeRevokeContract } from './contract-revoke.js';
+import { describeUpdateContract } from './contract-update.js';
 
 /** What the `setup` of {@link runKeyStoreContract} returns: a fresh store and how to clean up after it. */
 export interface KeyStoreContractFixture {
@@ -26,7 +27,7 @@ export interface KeyStoreContractOptions {
 
 /**
  * The one contract suite every {@link KeyStore} runs: lookups, exact round trips, conflicts, the
- * nickname rule, atomic insert, revoke and rotate (and their races), the per-owner active-key
+ * nickname rule, atomic insert, revoke, rotate and update (and their races), the per-owner active-key
  * limit, paginated `listByOwner` that stays fast whatever an owner's history, batched `touchLastUsed`, and publish/subscribe when the
  * store has it. `setup` is called before each test and must return a usable store; the suite uses
  * random ids, hashes and owners, so a database shared between tests or runs does not make it clash.
@@ -66,6 +67,7 @@ export function runKeyStoreContract(
 
     describeRecordContract(context);
     describeRevokeContract(context);
+    describeUpdateContract(context);
     describeOwnerContract(context);
     describePubSubContract(context, options.supportsPubSub ?? true);
   });
