@@ -142,7 +142,7 @@ export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = asy
     const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, ...withPrincipal(principals.get(request)) });
     return answer === null ? reply.callNotFound() : send(reply, answer);
   };
-  for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'DELETE'], url, config: { auth: false }, handler });
+  for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url, config: { auth: false }, handler });
 };
 
 const withPrincipal = (principal: Principal | undefined) => (principal === undefined ? {} : { principal });

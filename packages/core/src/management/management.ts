@@ -1,7 +1,7 @@
 import type { HeaderInput } from '../verify/credentials.js';
-import { KeywardConfigError } from '../errors.js';
+import { KeyManagerError, KeywardConfigError } from '../errors.js';
 import { checkOptions } from '../options.js';
-import type { ApiKeyInfo } from '../keys/key-input.js';
+import type { ApiKeyInfo, UpdateKeyInput } from '../keys/key-input.js';
 import type { Keyward } from '../keyward.js';
 import type { Principal } from '../verify/principal.js';
 import { authenticateCaller } from './authenticate.js';
@@ -45,7 +45,7 @@ export interface ManagementOptions {
 /** The management routes of docs/management-api.md, framework-free. */
 export interface ManagementApi {
   /**
-   * Serve one request: `POST /` create, `GET /` list, `DELETE /:id` revoke, `POST /:id/rotate`.
+   * Serve one request: `POST /` create, `GET /` list, `GET /:id` show, `PATCH /:id` update, `DELETE /:id` revoke, `POST /:id/rotate`.
    * Resolves to `null` when the method and path are not a management route (the adapter passes
    * the request on). Never rejects.
    */
@@ -56,14 +56,17 @@ export interface ManagementApi {
   readonly bodyLimitBytes: number;
 }
 
-type Route = { readonly name: 'create' | 'list' } | { readonly name: 'revoke' | 'rotate'; readonly id: string };
+type Route = { readonly name: 'create' | 'list' } | { readonly name: 'show' | 'update' | 'revoke' | 'rotate'; readonly id: string };
 
 function matchRoute(method: string, path: string): Route | null {
   const query = path.indexOf('?');
   const parts = (query === -1 ? path : path.slice(0, query)).split('/').filter((part) => part !== '');
   const verb = method.toUpperCase();
   if (parts.length === 0) return verb === 'POST' ? { name: 'create' } : verb === 'GET' ? { name: 'list' } : null;
-  if (parts.length === 1 && verb === 'DELETE') return { name: 'revoke', id: parts[0]! };
+  if (parts.length === 1) {
+    const name = verb === 'GET' ? 'show' : verb === 'PATCH' ? 'update' : verb === 'DELETE' ? 'revoke' : null;
+    return name === null ? null : { name, id: parts[0]! };
+  }
   if (parts.length === 2 && parts[1] === 'rotate' && verb === 'POST') return { name: 'rotate', id: parts[0]! };
   return null;
 }
@@ -116,6 +119,29 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
       case 'list': {
         const keys = await keyward.keys.list(caller.ownerId);
         return reply(200, { apiKeys: keys.filter((k) => k.orgId === caller.orgId).map(listed) });
+      }
+      case 'show': {
+        const key = await keyward.keys.get(route.id, caller);
+        if (key === null) throw new KeyManagerError('not_found', 'API key not found.');
+        return reply(200, listed(key));
+      }
+      case 'update': {
+        const body = await readJsonObject(rawBody, bodyLimitBytes);
+        if (!body.ok) return problemResponse(body.problem, answerOptions);
+        const { nickname, scopes: requested, expiresAt, metadata, ...rest } = body.value;
+        const unknown = Object.keys(rest);
+        if (unknown.length > 0) throw new KeyManagerError('invalid_input', `Unknown field ${JSON.stringify(unknown[0])}: send nickname, scopes, expiresAt or metadata.`, { field: unknown[0]! });
+        const patch: Record<string, unknown> = {};
+        if (nickname !== undefined) patch.nickname = nickname;
+        if (expiresAt !== undefined) patch.expiresAt = expiresAt;
+        if (metadata !== undefined) patch.metadata = metadata;
+        if (requested !== undefined) {
+          // The scope policy decides new scopes exactly as on create: a caller cannot grant itself more.
+          const scopes = await decideScopes(principal, requested);
+          if (!scopes.ok) return problemResponse(scopes.problem, answerOptions);
+          patch.scopes = scopes.scopes;
+        }
+        return reply(200, listed(await keyward.keys.update(route.id, patch as UpdateKeyInput, caller)));
       }
       case 'revoke':
         await keyward.keys.revoke(route.id, caller);

@@ -174,6 +174,12 @@ const MANAGEMENT_SCHEMAS: OpenApiObject = {
     required: ['nickname'],
     properties: { nickname: { type: 'string', minLength: 1 }, scopes, expiresAt: dateTime(true) },
   },
+  KeywardUpdateApiKey: {
+    type: 'object',
+    description: 'The fields to change; the others keep their values.',
+    properties: { nickname: { type: 'string', minLength: 1 }, scopes, expiresAt: dateTime(true), metadata: { type: 'object' } },
+    additionalProperties: false,
+  },
   KeywardRotateApiKey: {
     type: 'object',
     properties: { gracePeriodSeconds: { type: 'integer', minimum: 0, description: 'How long the old key keeps working. Default 0.' } },

@@ -84,6 +84,15 @@ export function createManagementPaths(mountPath: string): OpenApiObject {
       },
     },
     [`${base}/{id}`]: {
+      get: {
+        operationId: 'keywardGetApiKey', summary: 'Show one API key', tags: ['API keys'], security, parameters: [idParameter],
+        responses: { 200: { description: 'The key, never its value or hash.', content: json('KeywardApiKey') }, ...errors(401, 404, 503) },
+      },
+      patch: {
+        operationId: 'keywardUpdateApiKey', summary: 'Change an API key (nickname, scopes, expiry, metadata)', tags: ['API keys'], security, parameters: [idParameter],
+        requestBody: { required: true, content: json('KeywardUpdateApiKey') },
+        responses: { 200: { description: 'The updated key; every instance drops its cached copy.', content: json('KeywardApiKey') }, ...errors(400, 401, 404, 409, 413, 422, 503) },
+      },
       delete: {
         operationId: 'keywardRevokeApiKey', summary: 'Revoke an API key (immediate and final)', tags: ['API keys'], security, parameters: [idParameter],
         responses: {

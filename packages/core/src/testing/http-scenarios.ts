@@ -8,6 +8,7 @@ import type { ScenarioContext } from './http-scenarios-helpers.js';
 import { signTestJwt } from './http-scenarios-helpers.js';
 import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
 import { managementScenarios } from './http-scenarios-management.js';
+import { keyRouteScenarios } from './http-scenarios-key-routes.js';
 import { rateLimitScenarios } from './http-scenarios-ratelimit.js';
 import { listenOnLoopback } from './listen.js';
 
@@ -121,6 +122,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     credentialScenarios(ctx);
     guardScenarios(ctx);
     managementScenarios(ctx);
+    keyRouteScenarios(ctx);
     rateLimitScenarios(ctx);
   });
 }
