@@ -192,7 +192,7 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
   return (req: Request, res: Response, next: NextFunction) => {
     // A body parser that ran has drained the stream: use its result, else read the stream.
     const body: unknown = req.readableEnded ? req.body : req;
-    api.handle({ method: req.method, path: req.path, headers: nodeRequestHeaders(req), body }).then((answer) => (answer === null ? next() : send(res, answer)), next);
+    api.handle({ method: req.method, path: req.url, headers: nodeRequestHeaders(req), body }).then((answer) => (answer === null ? next() : send(res, answer)), next);
   };
 }
 

@@ -138,7 +138,8 @@ export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = asy
     principals.set(request, auth.principal);
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;
+    const query = request.url.indexOf('?');
+    const path = `/${(request.params as { '*'?: string })['*'] ?? ''}${query === -1 ? '' : request.url.slice(query)}`;
     const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, ...withPrincipal(principals.get(request)) });
     return answer === null ? reply.callNotFound() : send(reply, answer);
   };

@@ -194,7 +194,7 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
     if (prefix !== '' && path !== prefix && !path.startsWith(`${prefix}/`)) return next();
     // A body parser that ran has drained the stream: use its result, else read the stream.
     const body: unknown = ctx.req.readableEnded ? (ctx.request as { body?: unknown }).body : ctx.req;
-    const answer = await api.handle({ method: ctx.method, path: path.slice(prefix.length) || '/', headers: nodeRequestHeaders(ctx.req), body });
+    const answer = await api.handle({ method: ctx.method, path: (path.slice(prefix.length) || '/') + ctx.search, headers: nodeRequestHeaders(ctx.req), body });
     if (answer === null) return next();
     send(ctx, answer);
   };

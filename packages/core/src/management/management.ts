@@ -18,7 +18,7 @@ export type { ManagementResponse } from './responses.js';
 export interface ManagementRequest {
   /** HTTP method, any case. */
   readonly method: string;
-  /** The path below the mount point: `/`, `/:id` or `/:id/rotate` (a query string is ignored). */
+  /** The path below the mount point: `/`, `/:id` or `/:id/rotate` (with its query string: `GET /?limit=&cursor=` pages). */
   readonly path: string;
   readonly headers: HeaderInput;
   /**
@@ -56,13 +56,13 @@ export interface ManagementApi {
   readonly bodyLimitBytes: number;
 }
 
-type Route = { readonly name: 'create' | 'list' } | { readonly name: 'show' | 'update' | 'revoke' | 'rotate'; readonly id: string };
+type Route = { readonly name: 'create' } | { readonly name: 'list'; readonly query: URLSearchParams } | { readonly name: 'show' | 'update' | 'revoke' | 'rotate'; readonly id: string };
 
 function matchRoute(method: string, path: string): Route | null {
   const query = path.indexOf('?');
   const parts = (query === -1 ? path : path.slice(0, query)).split('/').filter((part) => part !== '');
   const verb = method.toUpperCase();
-  if (parts.length === 0) return verb === 'POST' ? { name: 'create' } : verb === 'GET' ? { name: 'list' } : null;
+  if (parts.length === 0) return verb === 'POST' ? { name: 'create' } : verb === 'GET' ? { name: 'list', query: new URLSearchParams(query === -1 ? '' : path.slice(query + 1)) } : null;
   if (parts.length === 1) {
     const name = verb === 'GET' ? 'show' : verb === 'PATCH' ? 'update' : verb === 'DELETE' ? 'revoke' : null;
     return name === null ? null : { name, id: parts[0]! };
@@ -117,8 +117,14 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
     const caller = { ownerId: principal.ownerId, orgId: principal.orgId };
     switch (route.name) {
       case 'list': {
-        const keys = await keyward.keys.list(caller.ownerId);
-        return reply(200, { apiKeys: keys.filter((k) => k.orgId === caller.orgId).map(listed) });
+        const inOrg = (keys: readonly ApiKeyInfo[]) => keys.filter((k) => k.orgId === caller.orgId).map(listed);
+        const { query } = route;
+        if (!query.has('limit') && !query.has('cursor')) return reply(200, { apiKeys: inOrg(await keyward.keys.list(caller.ownerId)) });
+        // ?limit=&cursor=: one page (limit 1-100, default 20) and the cursor of the next, null at the end.
+        const limitText = query.get('limit');
+        const limit = limitText === null ? undefined : /^\d{1,3}$/.test(limitText) ? Number(limitText) : Number.NaN;
+        const page = await keyward.keys.listPage(caller.ownerId, { ...(limit === undefined ? {} : { limit }), cursor: query.get('cursor') });
+        return reply(200, { apiKeys: inOrg(page.items), nextCursor: page.nextCursor });
       }
       case 'show': {
         const key = await keyward.keys.get(route.id, caller);

@@ -14,6 +14,7 @@ export function keyRouteScenarios(ctx: ScenarioContext): void {
     return {
       sub,
       create: (body: unknown) => ctx.request('POST', BASE, { ...auth, ...JSON_TYPE }, JSON.stringify(body)),
+      list: (query = '') => ctx.request('GET', `${BASE}${query}`, auth),
       show: (id: string) => ctx.request('GET', `${BASE}/${id}`, auth),
       patch: (id: string, body: unknown) => ctx.request('PATCH', `${BASE}/${id}`, { ...auth, ...JSON_TYPE }, typeof body === 'string' ? body : JSON.stringify(body)),
     };
@@ -58,6 +59,29 @@ export function keyRouteScenarios(ctx: ScenarioContext): void {
       const stranger = await caller('evilcorp');
       expect((await stranger.patch(id, { nickname: 'stolen' })).status).toBe(401);
       expect((await me.show(id)).body.nickname).toBe('after');
+    });
+
+    it('GET /?limit=&cursor= pages through the caller keys with an opaque cursor; GET / alone still lists them all', async () => {
+      const me = await caller();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await me.create({ nickname: `page-${i}` })).body.id as string);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await me.list(`?limit=2${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+        expect(res.status).toBe(200);
+        expect((res.body.apiKeys as unknown[]).length).toBeLessThanOrEqual(2);
+        seen.push(...(res.body.apiKeys as { id: string }[]).map((k) => k.id));
+        cursor = res.body.nextCursor as string | null;
+        pages++;
+      } while (cursor !== null && pages < 10);
+      expect([...seen].sort()).toEqual([...ids].sort()); // every key once (same createdAt: ordered by id)
+      const all = await me.list();
+      expect((all.body.apiKeys as { id: string }[]).map((k) => k.id)).toEqual(seen); // the same order as the pages
+      expect(all.body).not.toHaveProperty('nextCursor'); // the unpaged answer keeps its shape
+      expectFailure(await me.list('?limit=1000'), 422, 'invalid_input');
+      expectFailure(await me.list('?limit=2&cursor=not-a-cursor'), 422, 'invalid_input');
     });
   });
 }
