@@ -167,7 +167,10 @@ const MANAGEMENT_SCHEMAS: OpenApiObject = {
   KeywardApiKeyList: {
     type: 'object',
     required: ['apiKeys'],
-    properties: { apiKeys: { type: 'array', items: ref('schemas', 'KeywardApiKey') } },
+    properties: {
+      apiKeys: { type: 'array', items: ref('schemas', 'KeywardApiKey') },
+      nextCursor: { type: ['string', 'null'], description: 'With `?limit=` or `?cursor=` only: the cursor of the next page, `null` at the end.' },
+    },
   },
   KeywardCreateApiKey: {
     type: 'object',

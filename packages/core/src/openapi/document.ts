@@ -80,7 +80,11 @@ export function createManagementPaths(mountPath: string): OpenApiObject {
       },
       get: {
         operationId: 'keywardListApiKeys', summary: "List the caller's live API keys", tags: ['API keys'], security,
-        responses: { 200: { description: 'The keys, never their values or hashes.', content: json('KeywardApiKeyList') }, ...errors(401, 503) },
+        parameters: [
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 }, description: 'Page size (default 20); pages the list.' },
+          { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'The `nextCursor` of the previous page.' },
+        ],
+        responses: { 200: { description: 'The keys, never their values or hashes.', content: json('KeywardApiKeyList') }, ...errors(401, 422, 503) },
       },
     },
     [`${base}/{id}`]: {
