@@ -113,7 +113,7 @@ describe('createManagementApi', () => {
 
   it('passes on what is not a management route, and rejects bad options', async () => {
     const { api } = fixture();
-    for (const [method, path] of [['PUT', '/'], ['GET', '/x'], ['POST', '/x'], ['POST', '/x/rotate/y'], ['GET', '/x/rotate']] as const) {
+    for (const [method, path] of [['PUT', '/'], ['PATCH', '/'], ['PUT', '/x'], ['POST', '/x'], ['POST', '/x/rotate/y'], ['GET', '/x/rotate']] as const) {
       expect(await api.handle({ method, path, headers: {} })).toBeNull();
     }
     const { keyward } = fixture();
