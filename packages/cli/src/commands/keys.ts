@@ -1,9 +1,9 @@
-import type { ApiKeyInfo } from '@keyward/core';
+import type { ApiKeyInfo, UpdateKeyInput } from '@keyward/core';
 import { COMMON_HELP, STORE_HELP } from '../command.js';
 import type { Command } from '../command.js';
 import { STORE, integerOf, listOf, stringOf } from '../args.js';
 import type { Parsed } from '../args.js';
-import { CliError, EXIT, usageError } from '../exit-codes.js';
+import { EXIT, usageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { keyFields, listedKey, mintedKey, printFields, printJson, printTable } from '../output.js';
 import { configuredPrefixes } from '../prefixes.js';
@@ -135,7 +135,6 @@ ${STORE_HELP}`,
 };
 
 /** `keyward.keys.update`, which a keyward version may not have yet (it needs a store that can patch keys). */
-type KeyUpdater = (id: string, patch: Readonly<Record<string, unknown>>) => Promise<ApiKeyInfo>;
 
 const update: Command = {
   name: 'keys update',
@@ -176,11 +175,7 @@ ${STORE_HELP}`,
     };
     if (Object.keys(patch).length === 0) throw usageError('keys update: nothing to change (see keyward keys update --help)');
     return withKeyward(v, io, prefixesOf(io), false, async (keyward) => {
-      const updateKey = (keyward.keys as unknown as { update?: KeyUpdater }).update;
-      if (typeof updateKey !== 'function') {
-        throw new CliError(EXIT.config, 'keys update: not supported by this keyward version (its key manager has no keys.update)');
-      }
-      printKey(io, parsed, await updateKey.call(keyward.keys, parsed.positionals[0]!, patch));
+      printKey(io, parsed, await keyward.keys.update(parsed.positionals[0]!, patch as UpdateKeyInput));
       return EXIT.ok;
     });
   },
