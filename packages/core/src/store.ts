@@ -13,7 +13,7 @@
  * @module
  */
 export type {
-  ApiKeyPage, ApiKeyRecord, InsertOptions, InsertResult, InvalidationEvent, InvalidationReset, KeyStore, ListByOwnerQuery, ListPosition, RevokeResult, RotateResult, ApiKeyUpdate, UpdateResult,
+  ApiKeyPage, ApiKeyRecord, AuditPage, AuditPosition, AuditQuery, AuditRecord, InsertOptions, InsertResult, InvalidationEvent, InvalidationReset, KeyStore, ListByOwnerQuery, ListPosition, RevokeResult, RotateResult, ApiKeyUpdate, UpdateResult,
 } from './store/key-store.js';
 export { InvalidationHub, decodeInvalidationEvent, encodeInvalidationEvent } from './store/invalidation.js';
 export type { InvalidationHubOptions, OpenInvalidationChannel } from './store/invalidation.js';

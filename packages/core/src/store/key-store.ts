@@ -127,6 +127,44 @@ export interface ApiKeyPage {
   readonly next: ListPosition | null;
 }
 
+/** Where a page of {@link KeyStore.listAudit} starts: strictly before (older than) this record. */
+export interface AuditPosition {
+  readonly at: Date;
+  readonly id: string;
+}
+
+/**
+ * One audit event as a store keeps it (see `docs/events.md`): JSON-safe, never key material or a
+ * hash. `id` is unique and chosen by the core; `data` holds the event's other fields.
+ */
+export interface AuditRecord {
+  readonly id: string;
+  /** The event name, e.g. `authn_token_created`. */
+  readonly type: string;
+  readonly at: Date;
+  /** The organization the event belongs to (`null` for keys without one). */
+  readonly orgId: string | null;
+  readonly keyId: string | null;
+  /** Who did it: `user:<ownerId>`, `key:<keyId>` or `system`. */
+  readonly actor: string;
+  readonly requestId: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** What {@link KeyStore.listAudit} is asked for. */
+export interface AuditQuery {
+  /** Most records in the page, 1-100. */
+  readonly limit: number;
+  /** Start strictly before this position (the `next` of the previous page); absent or `null` for the newest. */
+  readonly before?: AuditPosition | null;
+}
+
+/** One page of {@link KeyStore.listAudit}, newest first. */
+export interface AuditPage {
+  readonly records: AuditRecord[];
+  readonly next: AuditPosition | null;
+}
+
 /** Sent between instances so that each drops its cached copy of a key at once. Carries no key material. */
 export interface InvalidationEvent {
   readonly type: 'revoked' | 'updated' | 'rotated';
@@ -184,6 +222,14 @@ export interface KeyStore {
    * its index entry of a record once a call saw it expired.
    */
   listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage>;
+
+  /**
+   * One page of the organization's live records (every owner's), with exactly the rules of
+   * {@link listByOwner}: same liveness, order, page and stability guarantees, bounded work per
+   * call whatever the organization's history. Keys without an organization are never listed here.
+   * Used by organization admins; stores index it (PostgreSQL: on `(org_id, created_at, id)`).
+   */
+  listByOrg(orgId: string, query: ListByOwnerQuery): Promise<ApiKeyPage>;
 
   /**
    * Revoke the record `id` at `at`, atomically and only if it is still revocable: not revoked yet
@@ -252,6 +298,20 @@ export interface KeyStore {
    * lost. `InvalidationHub` (from `@keyward/core/store`) does all of this given a way to open the channel.
    */
   subscribe?(onEvent: (event: InvalidationEvent | InvalidationReset) => void): Promise<() => Promise<void>>;
+
+  /**
+   * Optional: persist one audit event (management events: created, updated, rotated, revoked,
+   * leak reported). Stores bound what they keep (a Redis stream trimmed to a length, a memory
+   * ring); an event is never changed once written. A rejection is reported, never retried.
+   */
+  appendAudit?(record: AuditRecord): Promise<void>;
+
+  /**
+   * Optional: the organization's audit events (`orgId` `null`: events of keys without one),
+   * newest first (`at` descending, then `id` descending), at most `query.limit`, strictly before
+   * `query.before`. Required for `GET <mount>/audit`.
+   */
+  listAudit?(orgId: string | null, query: AuditQuery): Promise<AuditPage>;
 
   /** Optional: release what the store itself created (subscriptions, timers). Never closes the user's client. */
   close?(): Promise<void>;

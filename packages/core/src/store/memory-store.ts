@@ -10,6 +10,9 @@ import type {
   RevokeResult,
   RotateResult,
   ApiKeyUpdate,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
   UpdateResult,
 } from './key-store.js';
 import { comparePosition } from './list-position.js';
@@ -46,7 +49,19 @@ export class MemoryKeyStore implements KeyStore {
   readonly #holders = new Map<string, Map<string, string>>();
   /** Owner id → ids of the records not revoked (expired ones included). */
   readonly #live = new Map<string, Set<string>>();
+  /** Organization id → ids of its records not revoked (expired ones included). */
+  readonly #liveInOrg = new Map<string, Set<string>>();
+  /** The newest audit records, oldest first, at most `auditCapacity`. */
+  readonly #audit: AuditRecord[] = [];
+  readonly #auditCapacity: number;
   readonly #subscriptions = new Set<{ readonly listener: Listener }>();
+
+  /** `auditCapacity`: how many audit records the ring keeps (default 10,000; the oldest go first). */
+  constructor(options: { readonly auditCapacity?: number } = {}) {
+    const capacity = options.auditCapacity ?? 10_000;
+    if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError('MemoryKeyStore: "auditCapacity" must be a positive whole number');
+    this.#auditCapacity = capacity;
+  }
 
   /** Number of stored records, revoked, expired and replaced ones included. */
   get size(): number {
@@ -76,9 +91,32 @@ export class MemoryKeyStore implements KeyStore {
   }
 
   async listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
+    return this.#page(this.#live.get(ownerId), query);
+  }
+
+  async listByOrg(orgId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
+    return this.#page(this.#liveInOrg.get(orgId), query);
+  }
+
+  async appendAudit(record: AuditRecord): Promise<void> {
+    this.#audit.push(Object.freeze({ ...record, at: new Date(record.at.getTime()), data: structuredClone(record.data) }));
+    if (this.#audit.length > this.#auditCapacity) this.#audit.splice(0, this.#audit.length - this.#auditCapacity);
+  }
+
+  async listAudit(orgId: string | null, query: AuditQuery): Promise<AuditPage> {
+    const before = query.before ?? null;
+    const older = (r: AuditRecord) => before === null || r.at.getTime() < before.at.getTime() || (r.at.getTime() === before.at.getTime() && r.id < before.id);
+    const matching = this.#audit.filter((r) => r.orgId === orgId && older(r));
+    matching.sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const records = matching.slice(0, query.limit).map((r) => ({ ...r, at: new Date(r.at.getTime()), data: structuredClone(r.data) }));
+    const last = records.at(-1);
+    return { records, next: matching.length > query.limit && last !== undefined ? { at: new Date(last.at.getTime()), id: last.id } : null };
+  }
+
+  #page(index: Set<string> | undefined, query: ListByOwnerQuery): ApiKeyPage {
     const now = query.now.getTime();
     const after = query.after ?? null;
-    const ids = this.#live.get(ownerId) ?? new Set<string>();
+    const ids = index ?? new Set<string>();
     const live: ApiKeyRecord[] = [];
     for (const id of ids) {
       const record = this.#byId.get(id);
@@ -102,6 +140,7 @@ export class MemoryKeyStore implements KeyStore {
     this.#byId.set(id, copyRecord({ ...current, revokedAt: at, updatedAt: at }));
     this.#release(current);
     this.#live.get(current.ownerId)?.delete(id);
+    if (current.orgId !== null) this.#liveInOrg.get(current.orgId)?.delete(id);
     return { ok: true, record: this.#read(id)! };
   }
 
@@ -191,6 +230,11 @@ export class MemoryKeyStore implements KeyStore {
       const live = this.#live.get(record.ownerId);
       if (live === undefined) this.#live.set(record.ownerId, new Set([record.id]));
       else live.add(record.id);
+      if (record.orgId !== null) {
+        const inOrg = this.#liveInOrg.get(record.orgId);
+        if (inOrg === undefined) this.#liveInOrg.set(record.orgId, new Set([record.id]));
+        else inOrg.add(record.id);
+      }
     }
   }
 

@@ -25,7 +25,7 @@ export function withStoreTimeout<T>(promise: Promise<T>, ms: number): Promise<T>
  * this fails to compile, so no store method can go missing from the bounded store.
  */
 const MEMBERS = {
-  findByHash: true, getById: true, insert: true, listByOwner: true, revoke: true, rotate: true, update: true, touchLastUsed: true, publish: true,
+  findByHash: true, getById: true, insert: true, listByOwner: true, listByOrg: true, appendAudit: true, listAudit: true, revoke: true, rotate: true, update: true, touchLastUsed: true, publish: true,
   subscribe: false, close: false,
 } as const satisfies Record<keyof KeyStore, boolean>;
 

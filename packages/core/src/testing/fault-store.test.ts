@@ -58,7 +58,7 @@ describe('createFaultyStore', () => {
     const inner = new MemoryKeyStore();
     const bare = createFaultyStore({
       findByHash: (h) => inner.findByHash(h), getById: (id) => inner.getById(id), insert: (r, o) => inner.insert(r, o),
-      listByOwner: (o, q) => inner.listByOwner(o, q), revoke: (id, at) => inner.revoke(id, at),
+      listByOwner: (o, q) => inner.listByOwner(o, q), listByOrg: (o, q) => inner.listByOrg(o, q), revoke: (id, at) => inner.revoke(id, at),
       rotate: (id, n, e) => inner.rotate(id, n, e), update: (id, p, at) => inner.update(id, p, at), touchLastUsed: (e) => inner.touchLastUsed(e),
     });
     expect([bare.publish, bare.subscribe, bare.close]).toEqual([undefined, undefined, undefined]);
@@ -79,6 +79,7 @@ function withoutChannel(inner: MemoryKeyStore): KeyStore {
     getById: (id) => inner.getById(id),
     insert: (record, options) => inner.insert(record, options),
     listByOwner: (ownerId, query) => inner.listByOwner(ownerId, query),
+    listByOrg: (orgId, query) => inner.listByOrg(orgId, query),
     revoke: (id, at) => inner.revoke(id, at),
     rotate: (oldId, next, oldExpiresAt) => inner.rotate(oldId, next, oldExpiresAt),
     update: (id, patch, at) => inner.update(id, patch, at),

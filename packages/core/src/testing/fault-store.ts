@@ -1,7 +1,7 @@
 import type { KeyStore } from '@keyward/core/store';
 
 /** The data methods of a {@link KeyStore} that {@link createFaultyStore} counts. */
-export type CountedStoreMethod = 'findByHash' | 'getById' | 'insert' | 'listByOwner' | 'revoke' | 'rotate' | 'update' | 'touchLastUsed';
+export type CountedStoreMethod = 'findByHash' | 'getById' | 'insert' | 'listByOwner' | 'listByOrg' | 'revoke' | 'rotate' | 'update' | 'touchLastUsed';
 
 /**
  * How a {@link FaultyStore} misbehaves.
@@ -31,7 +31,7 @@ export interface FaultyStore extends KeyStore {
   readonly inner: KeyStore;
 }
 
-const METHODS: readonly CountedStoreMethod[] = ['findByHash', 'getById', 'insert', 'listByOwner', 'revoke', 'rotate', 'update', 'touchLastUsed'];
+const METHODS: readonly CountedStoreMethod[] = ['findByHash', 'getById', 'insert', 'listByOwner', 'listByOrg', 'revoke', 'rotate', 'update', 'touchLastUsed'];
 
 /** Message of the error every call rejects with in `'error'` mode. */
 export const INJECTED_ERROR_MESSAGE = 'store unavailable (injected)';
@@ -100,6 +100,7 @@ export function createFaultyStore(inner: KeyStore): FaultyStore {
     getById: (id) => counted('getById', () => inner.getById(id)),
     insert: (record, options) => counted('insert', () => inner.insert(record, options)),
     listByOwner: (ownerId, query) => counted('listByOwner', () => inner.listByOwner(ownerId, query)),
+    listByOrg: (orgId, query) => counted('listByOrg', () => inner.listByOrg(orgId, query)),
     revoke: (id, at) => counted('revoke', () => inner.revoke(id, at)),
     rotate: (oldId, next, oldExpiresAt) => counted('rotate', () => inner.rotate(oldId, next, oldExpiresAt)),
     update: (id, patch, at) => counted('update', () => inner.update(id, patch, at)),
