@@ -19,9 +19,9 @@ describe('createFaultyStore', () => {
     expect((await store.findByHash(record.hash))?.id).toBe('key_1');
     await store.findByHash('b'.repeat(64));
     await store.touchLastUsed([]);
-    expect(store.calls).toEqual({ findByHash: 2, getById: 0, insert: 1, listByOwner: 0, revoke: 0, rotate: 0, update: 0, touchLastUsed: 1 });
+    expect(store.calls).toEqual({ findByHash: 2, getById: 0, insert: 1, listByOrg: 0, listByOwner: 0, revoke: 0, rotate: 0, update: 0, touchLastUsed: 1 });
     store.resetCalls();
-    expect(Object.values(store.calls)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(store.calls)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('rejects every call in error mode, still counting, and recovers on fail(null)', async () => {
