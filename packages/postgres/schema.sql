@@ -32,3 +32,7 @@ CREATE INDEX IF NOT EXISTS "keyward_api_keys_owner_created_idx" ON "keyward_api_
 -- listByOwner: the owner's keys not revoked, by (created_at, id), so a page skips revoked history.
 CREATE INDEX IF NOT EXISTS "keyward_api_keys_owner_live_idx" ON "keyward_api_keys" (owner_id, created_at, id COLLATE "C")
   WHERE revoked_at IS NULL;
+
+-- listByOrg: the same, per organization (every owner's keys), for organization admins.
+CREATE INDEX IF NOT EXISTS "keyward_api_keys_org_live_idx" ON "keyward_api_keys" (org_id, created_at, id COLLATE "C")
+  WHERE revoked_at IS NULL;

@@ -29,6 +29,8 @@ export interface TableNames {
   readonly ownerIndex: string;
   /** Partial index of the keys not revoked, in `listByOwner` order: a page never walks the owner's revoked keys. */
   readonly liveIndex: string;
+  /** Partial index of the keys not revoked, by organization in list order: `listByOrg` never walks revoked history. */
+  readonly orgLiveIndex: string;
   /** Primary key constraint; a clash is `conflict: 'id'`. */
   readonly primaryKey: string;
   /** LISTEN/NOTIFY channel of invalidation events. */
@@ -67,6 +69,7 @@ export function tableNames(options: TableOptions = {}): TableNames {
     nicknameIndex: `${table}_active_nickname_key`,
     ownerIndex: `${table}_owner_created_idx`,
     liveIndex: `${table}_owner_live_idx`,
+    orgLiveIndex: `${table}_org_live_idx`,
     primaryKey: `${table}_pkey`,
     channel: schema === null ? table : `${schema}_${table}`.slice(0, 63),
   };
@@ -127,6 +130,10 @@ CREATE INDEX IF NOT EXISTS ${quote(n.ownerIndex)} ON ${n.qualified} (owner_id, c
 
 -- listByOwner: the owner's keys not revoked, by (created_at, id), so a page skips revoked history.
 CREATE INDEX IF NOT EXISTS ${quote(n.liveIndex)} ON ${n.qualified} (owner_id, created_at, id COLLATE "C")
+  WHERE revoked_at IS NULL;
+
+-- listByOrg: the same, per organization (every owner's keys), for organization admins.
+CREATE INDEX IF NOT EXISTS ${quote(n.orgLiveIndex)} ON ${n.qualified} (org_id, created_at, id COLLATE "C")
   WHERE revoked_at IS NULL;
 `;
 }

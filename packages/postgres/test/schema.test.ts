@@ -71,7 +71,7 @@ describe.skipIf(!reachable)('migrate() on PostgreSQL (DATABASE_URL)', () => {
       [schema, 'api_keys'],
     );
     expect(rows.map((row) => row.indexname)).toEqual([
-      'api_keys_active_nickname_key', 'api_keys_hash_key', 'api_keys_owner_created_idx', 'api_keys_owner_live_idx', 'api_keys_pkey',
+      'api_keys_active_nickname_key', 'api_keys_hash_key', 'api_keys_org_live_idx', 'api_keys_owner_created_idx', 'api_keys_owner_live_idx', 'api_keys_pkey',
     ]);
     const types = await pool.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { KeyStore } from '@keyward/core/store';
 import { contractContext, randomHex } from './contract-helpers.js';
 import { describePubSubContract } from './contract-pubsub.js';
+import { describeOrgContract } from './contract-org.js';
 import { describeOwnerContract } from './contract-owner.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeRevokeContract } from './contract-revoke.js';
@@ -28,7 +29,7 @@ export interface KeyStoreContractOptions {
 /**
  * The one contract suite every {@link KeyStore} runs: lookups, exact round trips, conflicts, the
  * nickname rule, atomic insert, revoke, rotate and update (and their races), the per-owner active-key
- * limit, paginated `listByOwner` that stays fast whatever an owner's history, batched `touchLastUsed`, and publish/subscribe when the
+ * limit, paginated `listByOwner` that stays fast whatever an owner's history, `listByOrg` across an organization's owners, batched `touchLastUsed`, and publish/subscribe when the
  * store has it. `setup` is called before each test and must return a usable store; the suite uses
  * random ids, hashes and owners, so a database shared between tests or runs does not make it clash.
  *
@@ -69,6 +70,7 @@ export function runKeyStoreContract(
     describeRevokeContract(context);
     describeUpdateContract(context);
     describeOwnerContract(context);
+    describeOrgContract(context);
     describePubSubContract(context, options.supportsPubSub ?? true);
   });
 }
