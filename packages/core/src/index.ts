@@ -17,6 +17,7 @@
 export { createKeyward } from './keyward.js';
 export type { Keyward, KeywardOptions } from './keyward.js';
 export { MemoryKeyStore } from './store/memory-store.js';
+export type { MemoryKeyStoreOptions } from './store/memory-store.js';
 export { KeyManagerError, KeywardConfigError, KeywardError } from './errors.js';
 export type {
   AuthFailure,
