@@ -1,6 +1,9 @@
 import type {
   ApiKeyPage,
   ApiKeyRecord,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
   InsertOptions,
   InsertResult,
   InvalidationEvent,
@@ -18,6 +21,7 @@ import type { Database, PostgresClient, Queryable } from './client.js';
 import { MIGRATION_LOCK, isPGlite, missingPoolSettings, toDatabase } from './client.js';
 import { toStoreError, violatedConstraint } from './errors.js';
 import { createInvalidationHub } from './invalidation.js';
+import { insertAudit, selectAudit } from './audit.js';
 import { listLive } from './list.js';
 import { checkStoreOptions } from './options.js';
 import type { PostgresKeyStoreOptions } from './options.js';
@@ -84,7 +88,7 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   /**
-   * Creates the schema (if configured), the table and its indexes if missing. Idempotent, and safe
+   * Creates the schema (if configured), the key table, its audit table (`<table>_audit`) and their indexes if missing. Idempotent, and safe
    * to run from several instances at once, and beside a `PostgresRateLimitStore.migrate()` creating the
    * same schema: every keyward migration takes one transaction-scoped advisory lock.
    */
@@ -132,6 +136,16 @@ export class PostgresKeyStore implements KeyStore {
   /** Every owner's live keys of the organization, through the partial index on (org_id, created_at, id). */
   async listByOrg(orgId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
     return this.#run('listByOrg', () => listLive(this.#db, this.#names.qualified, 'org_id', orgId, query));
+  }
+
+  /** Writes the event into `<table>_audit` (created by `migrate()`); an id already there is left unchanged. */
+  async appendAudit(record: AuditRecord): Promise<void> {
+    await this.#run('appendAudit', () => insertAudit(this.#db, this.#names.auditQualified, record));
+  }
+
+  /** The organization's events, newest first, through the index on (org_id, at DESC, id DESC). */
+  async listAudit(orgId: string | null, query: AuditQuery): Promise<AuditPage> {
+    return this.#run('listAudit', () => selectAudit(this.#db, this.#names.auditQualified, orgId, query));
   }
 
   async revoke(id: string, at: Date): Promise<RevokeResult> {
