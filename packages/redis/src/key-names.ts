@@ -9,6 +9,7 @@
  * - `{prefix}:live:<ownerId>`   sorted set (all scores 0, read by lex): `<createdAt, 16 digits>:<id>` of the
  *   owner's keys not revoked, expired ones until a list passes them
  * - `{prefix}:org:<orgId>`     sorted set, like `live`, of the organization's keys (every owner's) not revoked
+ * - `{prefix}:audit:<orgId>`   stream of the organization's audit events (`{prefix}:audit:-` for keys without one)
  * - `{prefix}:owner:<ownerId>`  sorted set of every key id, written by version 1 of the store only (unused now)
  * - `{prefix}:invalidations` the pub/sub channel
  */
@@ -27,6 +28,8 @@ export interface KeyNames {
   live(ownerId: string): string;
   /** Name of the organization's live keys (every owner's), in list order. */
   orgLive(orgId: string): string;
+  /** Name of the organization's audit stream; `-` stands for `null` (keys without an organization). */
+  audit(orgId: string | null): string;
   /** The invalidation channel. */
   readonly channel: string;
 }
@@ -42,6 +45,7 @@ export function keyNames(prefix: string): KeyNames {
     active: (ownerId) => `${base}active:${ownerId}`,
     live: (ownerId) => `${base}live:${ownerId}`,
     orgLive: (orgId) => `${base}org:${orgId}`,
+    audit: (orgId) => `${base}audit:${orgId ?? '-'}`,
     channel: `${base}invalidations`,
   };
 }

@@ -2,6 +2,9 @@ import type { Cluster, Redis } from 'ioredis';
 import type {
   ApiKeyPage,
   ApiKeyRecord,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
   InsertOptions,
   InsertResult,
   InvalidationEvent,
@@ -15,6 +18,7 @@ import type {
   UpdateResult,
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
+import { auditMs, encodeAudit, readAudit } from './audit.js';
 import { decodeRecord, encodeRecord, pairsToObject } from './codec.js';
 import { RedisKeyStoreError, storeError } from './errors.js';
 import { SubscriberConnection, createInvalidationHub } from './invalidation.js';
@@ -57,6 +61,7 @@ export class RedisKeyStore implements KeyStore {
   readonly #scripts: Scripted;
   readonly #keys: KeyNames;
   readonly #retainExpiredMs: number;
+  readonly #auditMaxLength: number;
   readonly #subscriber: SubscriberConnection;
   readonly #hub: InvalidationHub;
 
@@ -66,6 +71,7 @@ export class RedisKeyStore implements KeyStore {
     this.#scripts = defineScripts(resolved.client);
     this.#keys = keyNames(resolved.prefix);
     this.#retainExpiredMs = resolved.retainExpiredMs;
+    this.#auditMaxLength = resolved.auditMaxLength;
     this.#subscriber = new SubscriberConnection(resolved.client, resolved.subscriber);
     this.#hub = createInvalidationHub(this.#subscriber, this.#keys.channel, resolved);
   }
@@ -123,6 +129,21 @@ export class RedisKeyStore implements KeyStore {
       if (record !== null) records.push(record);
     }
     return { records, next: typeof next === 'string' && next !== '' ? parseLiveMember(next) : null };
+  }
+
+  /**
+   * Appends the event to its organization's stream (`{prefix}:audit:<orgId>`, `-` for none), trimmed
+   * with `MAXLEN ~ auditMaxLength`: approximate, so the stream may keep somewhat more, never fewer.
+   */
+  async appendAudit(record: AuditRecord): Promise<void> {
+    await this.#run('appendAudit', () =>
+      this.#scripts.keywardV1AppendAudit(this.#keys.audit(record.orgId), auditMs(record.at), String(this.#auditMaxLength), ...encodeAudit(record)),
+    );
+  }
+
+  /** The organization's events, newest first (append order), read with `XREVRANGE`. */
+  async listAudit(orgId: string | null, query: AuditQuery): Promise<AuditPage> {
+    return this.#run('listAudit', () => readAudit(this.#client, this.#keys.audit(orgId), orgId, query));
   }
 
   async revoke(id: string, at: Date): Promise<RevokeResult> {
