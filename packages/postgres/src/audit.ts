@@ -40,7 +40,9 @@ export async function selectAudit(db: Queryable, table: string, orgId: string | 
     before = `AND (at < $${at}::timestamptz OR (at = $${at}::timestamptz AND id COLLATE "C" < $${id}))`;
   }
   const { rows } = await db.query(
-    `SELECT ${AUDIT_COLUMNS} FROM ${table} WHERE ${org} ${before} ORDER BY at DESC, id COLLATE "C" DESC LIMIT $1`,
+    // org_id leads the ORDER BY although it is fixed: PostgreSQL does not derive the index order from
+    // `org_id IS NULL` as it does from `org_id = $n`, and would sort the org-less events otherwise.
+    `SELECT ${AUDIT_COLUMNS} FROM ${table} WHERE ${org} ${before} ORDER BY org_id, at DESC, id COLLATE "C" DESC LIMIT $1`,
     values,
   );
   const records = rows.slice(0, query.limit).map(toAuditRecord);
