@@ -68,7 +68,7 @@ describe('OpenAPI 3.1 output', () => {
     for (const [path, method] of [['/auth/api-keys', 'post'], ['/auth/api-keys/{id}', 'patch'], ['/auth/api-keys/{id}', 'delete'], ['/auth/api-keys/{id}/rotate', 'post']] as const) {
       expect(management[path]![method]!.responses['403']!.description).toContain('csrf_failed');
     }
-    const schemas = (merged.components as { schemas: Record<string, { required: string[] }> }).schemas;
+    const schemas = ((merged as unknown as { components: unknown }).components as { schemas: Record<string, { required: string[] }> }).schemas;
     expect(schemas.KeywardApiKey!.required).toContain('createdBy');
     expect(schemas.KeywardManagementCaller!.required).toEqual(['ownerId', 'orgId', 'roles', 'admin', 'scopes', 'csrfHeader']);
     expect(Object.keys((merged.paths as Record<string, object>)['/auth/api-keys/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
