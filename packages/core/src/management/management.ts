@@ -63,7 +63,7 @@ export interface ManagementOptions<R = unknown> {
   readonly adminRole?: string;
   /** Human descriptions of scopes, shown by `GET /me` (and the page). */
   readonly scopeDescriptions?: Readonly<Record<string, string>>;
-  /** The built-in management page at `GET <mount>/ui` (`true`, or `{ title }`). Default off. */
+  /** The built-in management page at `GET <mount>/ui` (`true`, or `{ title }`). Default off. Served by the page module; accepted here so every adapter passes it on. */
   readonly ui?: boolean | { readonly title?: string };
 }
 
