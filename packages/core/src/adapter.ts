@@ -20,6 +20,7 @@ export { createManagementApi } from './management/management.js';
 export type { ManagementApi, ManagementOptions, ManagementRequest, ManagementResponse } from './management/management.js';
 export type { ManagementErrorBody, ManagementErrorCode } from './management/responses.js';
 export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
+export type { ManagementUiOption } from './management/ui.js';
 export { nodeRequestHeaders } from './verify/credentials.js';
 export type { NodeHeaderSource } from './verify/credentials.js';
 export { checkOptions } from './options.js';

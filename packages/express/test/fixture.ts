@@ -16,7 +16,7 @@ export function expressFixture(createApp: typeof express, setup?: (app: express.
       };
       const auth = apiKeyAuth(keyward);
       const optional = apiKeyAuth(keyward, { optional: true });
-      app.use('/auth/api-keys', apiKeyManagement(keyward));
+      app.use('/auth/api-keys', apiKeyManagement(keyward, { ui: { title: 'Keys of <Acme>' } }));
       app.get('/protected', auth, ok);
       app.get('/optional', optional, ok);
       app.get('/optional/scoped', optional, requireScopes('agents:read'), ok);

@@ -28,10 +28,10 @@ export type { SwaggerTransformInput } from './openapi.js';
 // Fastify hands its own registration options to the plugin function along with ours.
 const REGISTER_OPTIONS = { prefix: true, logLevel: true, logSerializers: true } as const;
 const PLUGIN_OPTIONS: OptionNames<KeywardPluginOptions> = { keyward: true, optional: true };
-const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, bodyLimitBytes: true, scopePolicy: true, prefix: true };
+const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, bodyLimitBytes: true, scopePolicy: true, ui: true, prefix: true };
 
-type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string };
-const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
+type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string; readonly text?: string };
+const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.text ?? answer.json);
 
 function routeGuard(config: KeywardRouteConfig, url: string): ScopeGuard | null {
   if (![undefined, false, 'optional', 'required'].includes(config.auth)) {
@@ -123,24 +123,27 @@ export default keywardPlugin;
  * ```
  */
 export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = async (app, options) => {
-  const { keyward, bodyLimitBytes, scopePolicy } = checkOptions('apiKeyManagement', options, { ...MANAGEMENT_OPTIONS, ...REGISTER_OPTIONS });
+  const { keyward, bodyLimitBytes, scopePolicy, ui } = checkOptions('apiKeyManagement', options, { ...MANAGEMENT_OPTIONS, ...REGISTER_OPTIONS });
   assertKeyward('apiKeyManagement', keyward);
-  const api = createManagementApi(keyward, { bodyLimitBytes, scopePolicy });
+  const api = createManagementApi(keyward, { bodyLimitBytes, scopePolicy, ui });
   const principals = new WeakMap<FastifyRequest, Principal>();
 
   // Hand the request stream to the management API: it reads it after the JWT is verified, stops
   // at its limit (413, connection closed) and answers bad JSON with its own 400, whatever the type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  const pathOf = (request: FastifyRequest) => {
+    const query = request.url.indexOf('?');
+    return `/${(request.params as { '*'?: string })['*'] ?? ''}${query === -1 ? '' : request.url.slice(query)}`;
+  };
   app.addHook('onRequest', async (request, reply) => {
+    if (api.isPublic(request.method, pathOf(request))) return;
     const auth = await api.authenticate(nodeRequestHeaders(request.raw));
     if (!auth.ok) return send(reply, auth.response);
     principals.set(request, auth.principal);
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const query = request.url.indexOf('?');
-    const path = `/${(request.params as { '*'?: string })['*'] ?? ''}${query === -1 ? '' : request.url.slice(query)}`;
-    const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, ...withPrincipal(principals.get(request)) });
+    const answer = await api.handle({ method: request.method, path: pathOf(request), headers: nodeRequestHeaders(request.raw), body: request.body, ...withPrincipal(principals.get(request)) });
     return answer === null ? reply.callNotFound() : send(reply, answer);
   };
   for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url, config: { auth: false }, handler });

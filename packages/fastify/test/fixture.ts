@@ -8,7 +8,7 @@ import keywardPlugin, { apiKeyManagement } from '../src/index.js';
 export async function buildApp(keyward: Keyward): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(keywardPlugin, { keyward });
-  await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys' });
+  await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys', ui: { title: 'Keys of <Acme>' } });
   const ok = async (request: FastifyRequest) => ({ auth: request.auth });
   app.get('/protected', ok);
   app.get('/optional', { config: { auth: 'optional' } }, ok);

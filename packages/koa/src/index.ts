@@ -65,10 +65,10 @@ const INSTANCE = Symbol('keyward.instance');
 const LIMIT = Symbol('keyward.limit');
 type Tagged = Context & { [INSTANCE]?: Keyward; [LIMIT]?: RateLimitResult };
 
-function send(ctx: Context, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string }): void {
+function send(ctx: Context, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string; readonly text?: string }): void {
   ctx.status = answer.status;
   ctx.set(answer.headers);
-  ctx.body = answer.json;
+  ctx.body = answer.text ?? answer.json;
 }
 
 function guard(name: string, check: (ctx: Context) => AuthFailure | null): Middleware {
@@ -183,7 +183,7 @@ export function requireOrganization(orgId: OrganizationSource): Middleware {
  */
 export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOptions): Middleware {
   assertKeyward('apiKeyManagement', keyward);
-  const { prefix: rawPrefix = '', ...rest } = checkOptions('apiKeyManagement', options, { prefix: true, bodyLimitBytes: true, scopePolicy: true });
+  const { prefix: rawPrefix = '', ...rest } = checkOptions('apiKeyManagement', options, { prefix: true, bodyLimitBytes: true, scopePolicy: true, ui: true });
   if (typeof rawPrefix !== 'string' || (rawPrefix !== '' && !rawPrefix.startsWith('/'))) {
     throw new KeywardConfigError('apiKeyManagement: "prefix" must be a path starting with "/"');
   }

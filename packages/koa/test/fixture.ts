@@ -33,7 +33,7 @@ export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture {
         '/costly': [apiKeyAuth(keyward, { cost: 5 }), ok],
         '/twice': [auth, auth, rateLimit({ cost: 3 }), rateLimit({ cost: 3 }), requireOrganization('acme'), ok],
       };
-      app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
+      app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys', ui: { title: 'Keys of <Acme>' } }));
       app.use((ctx, next) => {
         const route = routes[ctx.path.replace(/^\/orgs\/[^/]+$/, '/orgs/:org')];
         return ctx.method === 'GET' && route !== undefined ? chain(route)(ctx, next) : next();

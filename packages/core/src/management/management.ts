@@ -11,6 +11,8 @@ import type { ManagementResponse } from './responses.js';
 import { problemOf, problemResponse, reply } from './responses.js';
 import { compileScopePolicy } from './scope-policy.js';
 import type { ScopePolicyOption } from './scope-policy.js';
+import { compileUi } from './ui.js';
+import type { ManagementUiOption } from './ui.js';
 
 export type { ManagementResponse } from './responses.js';
 
@@ -40,6 +42,12 @@ export interface ManagementOptions {
    * Required unless `keys.allowedScopes` is configured on the keyward instance.
    */
   readonly scopePolicy?: ScopePolicyOption;
+  /**
+   * Serve the Settings → API Keys page (docs/ui.md) at `<mount>/ui/` and its script and style
+   * sheet below it, with a strict Content-Security-Policy. `{ title }` names the page (default
+   * "API keys"). Loading the page needs no authentication (it holds no data); its calls do.
+   */
+  readonly ui?: ManagementUiOption;
 }
 
 /** The management routes of docs/management-api.md, framework-free. */
@@ -52,6 +60,8 @@ export interface ManagementApi {
   handle(request: ManagementRequest): Promise<ManagementResponse | null>;
   /** Authenticate a management caller (Bearer JWT only; API keys are refused with 401). */
   authenticate(headers: HeaderInput): Promise<{ readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly response: ManagementResponse }>;
+  /** Whether `method path` needs no authentication (the page and its assets of option `ui`): adapters that authenticate before `handle` skip it. */
+  isPublic(method: string, path: string): boolean;
   /** The body limit in force (the option, or its 64 KiB default), for adapters whose framework reads the body itself. */
   readonly bodyLimitBytes: number;
 }
@@ -100,11 +110,12 @@ const minted = (key: string, k: ApiKeyInfo) => ({
 export function createManagementApi(keyward: Keyward, options?: ManagementOptions): ManagementApi {
   const context = typeof keyward === 'object' && keyward !== null ? managementContextOf(keyward) : undefined;
   if (context === undefined) throw new KeywardConfigError('apiKeyManagement: expected a keyward instance from createKeyward(...)');
-  const { bodyLimitBytes = 65_536, scopePolicy } = checkOptions('apiKeyManagement', options, { bodyLimitBytes: true, scopePolicy: true });
+  const { bodyLimitBytes = 65_536, scopePolicy, ui: uiOption } = checkOptions('apiKeyManagement', options, { bodyLimitBytes: true, scopePolicy: true, ui: true });
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 2 || bodyLimitBytes > 16_777_216) {
     throw new KeywardConfigError('apiKeyManagement: "bodyLimitBytes" must be a whole number from 2 to 16777216');
   }
   const decideScopes = compileScopePolicy(scopePolicy, context);
+  const ui = compileUi(uiOption);
   const answerOptions = { realm: context.realm, retryAfterSeconds: context.retryAfterSeconds };
 
   const authenticate: ManagementApi['authenticate'] = async (headers) => {
@@ -174,7 +185,9 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
   return {
     authenticate,
     bodyLimitBytes,
+    isPublic: (method, path) => ui !== null && ui.matches(method, path),
     async handle(request) {
+      if (ui !== null && ui.matches(request.method, request.path)) return ui.serve(request.method, request.path);
       const route = matchRoute(request.method, request.path);
       if (route === null) return null;
       let principal = request.principal;

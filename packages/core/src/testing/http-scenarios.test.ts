@@ -11,7 +11,7 @@ import { listenOnLoopback } from './listen.js';
 // The reference fixture: the suite's routes on bare node:http with the core alone, so the suite is
 // known to hold independently of any adapter.
 async function start(keyward: Keyward) {
-  const management = createManagementApi(keyward);
+  const management = createManagementApi(keyward, { ui: { title: 'Keys of <Acme>' } });
   type Route = { optional: boolean; guard?: (p: Principal | null, params: { org?: string }) => AuthFailure | null; cost?: number };
   const scoped = (...args: Parameters<typeof createScopeGuard>) => createScopeGuard(...args);
   const routes: Record<string, Route> = {
@@ -27,7 +27,7 @@ async function start(keyward: Keyward) {
   };
   const byOrg = createOrganizationGuard((params: { org?: string }) => params.org);
   const server = createServer(async (req, res) => {
-    const send = (r: { status: number; headers: Readonly<Record<string, string>>; json: string }) => res.writeHead(r.status, r.headers).end(r.json);
+    const send = (r: { status: number; headers: Readonly<Record<string, string>>; json: string; text?: string }) => res.writeHead(r.status, r.headers).end(r.text ?? r.json);
     const { pathname: path, search } = new URL(req.url ?? '/', 'http://x');
     if (path === '/auth/api-keys' || path.startsWith('/auth/api-keys/')) {
       const answer = await management.handle({ method: req.method ?? 'GET', path: path.slice('/auth/api-keys'.length) + search, headers: nodeRequestHeaders(req), body: req });

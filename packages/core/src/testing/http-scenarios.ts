@@ -10,6 +10,7 @@ import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
 import { managementScenarios } from './http-scenarios-management.js';
 import { keyRouteScenarios } from './http-scenarios-key-routes.js';
 import { rateLimitScenarios } from './http-scenarios-ratelimit.js';
+import { uiScenarios } from './http-scenarios-ui.js';
 import { listenOnLoopback } from './listen.js';
 
 /** A running server of an {@link HttpScenarioFixture}. */
@@ -39,7 +40,7 @@ export interface HttpScenarioServer {
  * | `GET /acme` | required, `requireOrganization('acme')` |
  * | `GET /costly` | required, cost 5 (`apiKeyAuth(keyward, { cost: 5 })`, Fastify `config: { cost: 5 }`) |
  * | `GET /twice` | required twice (`auth, auth`), then `rateLimit({ cost: 3 })` twice and `requireOrganization('acme')` (Fastify: `config: { cost: 3 }` and the organization preHandler) |
- * | `/auth/api-keys` | the management routes (JWT only), with no app-wide body parser |
+ * | `/auth/api-keys` | the management routes (JWT only), with no app-wide body parser, and option `ui: { title: 'Keys of <Acme>' }` (the page) |
  *
  * Any other path answers 404.
  */
@@ -124,5 +125,6 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     managementScenarios(ctx);
     keyRouteScenarios(ctx);
     rateLimitScenarios(ctx);
+    uiScenarios(ctx);
   });
 }
