@@ -15,7 +15,9 @@ const SESSION_SECONDS = 3_600;
 const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer the browser sends `Origin: null` on the form
+  // POST, and the same-origin check of /login could not tell this page from another site's.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 

@@ -104,6 +104,9 @@ export class ManagementClient {
         headers,
         credentials: 'same-origin',
         cache: 'no-store',
+        // The page's own policy may be no-referrer, under which a same-origin POST carries
+        // `Origin: null` and fails the server's cross-site check; same-origin sends the real one.
+        referrerPolicy: 'same-origin',
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {

@@ -29,7 +29,7 @@ export const styles = css`
   button:disabled { opacity: 0.6; cursor: progress; }
   :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
   table { width: 100%; border-collapse: collapse; }
-  th, td { text-align: start; padding: 0.5rem 0.625rem; border-block-end: 1px solid var(--border); vertical-align: top; }
+  th, td { text-align: start; padding: 0.5rem 0.625rem; border-block-end: 1px solid var(--border); vertical-align: middle; }
   th { font-size: 0.875rem; color: var(--muted); font-weight: 600; }
   td.actions { white-space: nowrap; text-align: end; }
   code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.875rem; }
@@ -56,7 +56,9 @@ export const styles = css`
   .warning { border-inline-start: 4px solid #b45309; background: #fffbeb; padding: 0.5rem 0.75rem; margin: 0 0 1rem; }
   .copy-row { display: flex; gap: 0.5rem; }
   .copy-row input { flex: 1; min-width: 0; }
-  .buttons { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 0.5rem; margin-block-start: 1.25rem; }
+  .buttons { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 0.5rem; margin-block-start: 1rem; }
+  /* A long scope list scrolls the dialog; its buttons stay in view at the bottom. */
+  dialog .buttons { position: sticky; bottom: -1.25rem; background: var(--surface); padding-block: 0.75rem 1.25rem; margin-block-end: -1.25rem; border-block-start: 1px solid var(--border); }
   @container (max-width: 44rem) {
     table, tbody, tr, td { display: block; }
     thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
