@@ -1,7 +1,7 @@
 // The Settings → API Keys page (docs/ui.md) in a real Chromium, on each built reference app:
 // sign in (session cookie) or hand the element a management JWT, create a key in the page, read
 // it from the shown-once dialog, call the API with it (202), revoke it in the page, call again
-// (401). Every state is scanned with axe-core; express saves screenshots (desktop and 375 px).
+// (401); rotate with a grace period on the way. Every state is scanned with axe-core; express saves screenshots (desktop and 375 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { FRAMEWORKS, exampleDir } from './support/apps.js';
@@ -125,8 +125,27 @@ describe.each(FRAMEWORKS)('API-keys page on %s', (framework) => {
 
       expect((await run(app.url, key)).status).toBe(202);
 
+      // Rotate with a grace period: the new key is shown once; both keys work during the grace.
+      await page.getByRole('button', { name: `Rotate ${nickname}` }).click();
+      const rotate = page.getByRole('dialog', { name: `Rotate “${nickname}”` });
+      await rotate.waitFor();
+      await rotate.getByRole('radio', { name: '1 hour' }).check();
+      await scan('rotate dialog');
+      await shoot('rotate-dialog');
+      await rotate.getByRole('button', { name: 'Rotate key' }).click();
+      const rotated = page.getByRole('dialog', { name: `New key for “${nickname}”` });
+      await rotated.waitFor();
+      const newKey = await rotated.getByRole('textbox', { name: 'API key', exact: true }).inputValue();
+      expect(newKey).toMatch(/^eck_live_/);
+      expect(newKey).not.toBe(key);
+      await rotated.getByRole('button', { name: 'Done' }).click();
+      expect((await run(app.url, key)).status).toBe(202);
+      expect((await run(app.url, newKey)).status).toBe(202);
+      // The old key stays listed (with its grace-period expiry) beside the new one.
+      await expect.poll(() => page.getByRole('cell', { name: nickname, exact: true }).count()).toBe(2);
+
       // Revoke in the page, after the confirmation.
-      await page.getByRole('button', { name: `Revoke ${nickname}` }).click();
+      await page.getByRole('row').filter({ hasText: newKey.slice(0, 12) }).getByRole('button', { name: `Revoke ${nickname}` }).click();
       const confirm = page.getByRole('dialog', { name: `Revoke “${nickname}”?` });
       await confirm.waitFor();
       expect(await confirm.textContent()).toContain('Revocation is immediate and cannot be undone.');
@@ -135,15 +154,17 @@ describe.each(FRAMEWORKS)('API-keys page on %s', (framework) => {
       await shoot('revoke-dialog');
       await confirm.getByRole('button', { name: 'Revoke key' }).click();
       await expect.poll(() => page.locator('#announcer').textContent()).toContain(`API key “${nickname}” revoked.`);
-      await expect.poll(() => page.getByRole('cell', { name: nickname, exact: true }).count()).toBe(0);
+      await expect.poll(() => page.getByRole('cell', { name: nickname, exact: true }).count()).toBe(1);
 
-      const refused = await run(app.url, key);
-      expect(refused.status).toBe(401);
+      expect((await run(app.url, newKey)).status).toBe(401);
+      expect((await run(app.url, key)).status).toBe(202); // the old one, still in its grace period
       // The key was never in a URL, in storage or on the console.
-      expect(page.url()).not.toContain(key);
       const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
-      expect(stored).not.toContain(key);
-      expect(consoleLines.join('\n')).not.toContain(key);
+      for (const secret of [key, newKey]) {
+        expect(page.url()).not.toContain(secret);
+        expect(stored).not.toContain(secret);
+        expect(consoleLines.join('\n')).not.toContain(secret);
+      }
       expect(consoleLines.filter((line) => /^(error|pageerror)/.test(line) && !line.includes('401'))).toEqual([]);
     } finally {
       await context.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baseUrl, problemOf } from './api.js';
-import { expiryOf, fieldOf, formatDate, today } from './format.js';
+import { expiresSoon, expiryOf, fieldOf, formatDate, today } from './format.js';
 
 describe('helpers of <keyward-api-keys>', () => {
   it('resolves the endpoint against the page, relative or absolute, without a trailing slash', () => {
@@ -32,5 +32,10 @@ describe('helpers of <keyward-api-keys>', () => {
     expect(formatDate(null, 'Never')).toBe('Never');
     expect(formatDate('not a date', '—')).toBe('—');
     expect(formatDate('2030-01-09T12:00:00Z', '—', 'en-GB')).toBe('9 Jan 2030');
+    expect(formatDate('2030-01-09T12:00:00Z', '—', 'en-GB', true)).toMatch(/^9 Jan 2030, \d\d:00$/);
+    const now = Date.UTC(2030, 0, 9);
+    expect(expiresSoon(new Date(now + 3_600_000).toISOString(), now)).toBe(true);
+    expect(expiresSoon(new Date(now + 3 * 86_400_000).toISOString(), now)).toBe(false);
+    expect(expiresSoon(null, now)).toBe(false);
   });
 });

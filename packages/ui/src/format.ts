@@ -14,11 +14,16 @@ export const GRACE_PERIODS: readonly { readonly label: string; readonly seconds:
  * formatDate(null, 'Never') // 'Never'
  * ```
  */
-export function formatDate(iso: string | null | undefined, fallback: string, locale?: string): string {
+export function formatDate(iso: string | null | undefined, fallback: string, locale?: string, withTime = false): string {
   if (iso === null || iso === undefined) return fallback;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return fallback;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
+  return new Intl.DateTimeFormat(locale, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(date);
+}
+
+/** Whether an expiry is close enough (within two days) for its time of day to matter, e.g. a rotation's grace period. */
+export function expiresSoon(iso: string | null, now: number = Date.now()): boolean {
+  return iso !== null && new Date(iso).getTime() - now < 2 * 86_400_000;
 }
 
 /**

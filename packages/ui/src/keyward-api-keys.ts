@@ -16,7 +16,7 @@ import { ManagementClient, baseUrl } from './api.js';
 import type { ApiProblem, ListedKey, Me } from './api.js';
 import { NO_ERRORS, createDialog, revokeDialog, rotateDialog, shownOnceDialog } from './dialogs.js';
 import type { CreateErrors, DialogHost } from './dialogs.js';
-import { expiryOf, fieldOf, formatDate } from './format.js';
+import { expiresSoon, expiryOf, fieldOf, formatDate } from './format.js';
 import { styles } from './styles.js';
 
 export type { ApiProblem, ListedKey, Me, MintedKey } from './api.js';
@@ -130,14 +130,15 @@ export class KeywardApiKeys extends LitElement implements DialogHost {
   }
 
   private renderRow(key: ListedKey, admin: boolean): TemplateResult {
-    const date = (iso: string | null, fallback: string) => (iso === null ? html`<span class="muted">${fallback}</span>` : html`<time datetime=${iso}>${formatDate(iso, fallback)}</time>`);
+    const date = (iso: string | null, fallback: string, withTime = false) =>
+      iso === null ? html`<span class="muted">${fallback}</span>` : html`<time datetime=${iso}>${formatDate(iso, fallback, undefined, withTime)}</time>`;
     return html`<tr>
       <td data-label="Name">${key.nickname}</td>
       <td data-label="Key"><code>${key.start}…</code></td>
       <td data-label="Scopes">${key.scopes.length === 0 ? html`<span class="muted">None</span>` : html`<ul class="scopes">${key.scopes.map((s) => html`<li>${s}</li>`)}</ul>`}</td>
       <td data-label="Created">${date(key.createdAt, '—')}</td>
       <td data-label="Last used">${date(key.lastUsedAt, 'Never')}</td>
-      <td data-label="Expires">${date(key.expiresAt, 'Never')}</td>
+      <td data-label="Expires">${date(key.expiresAt, 'Never', expiresSoon(key.expiresAt))}</td>
       ${admin ? html`<td data-label="Created by">${key.createdBy ?? '—'}</td>` : nothing}
       <td class="actions">
         <button type="button" class="link" @click=${(event: Event) => this.openFor('rotate', key, event)}>Rotate<span class="vh"> ${key.nickname}</span></button>
