@@ -6,6 +6,8 @@ import { generateKey, keyStart } from './key-format.js';
 import type { Runtime } from '../runtime.js';
 import { isValidGrant } from '../verify/scopes.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
+import { checkScope, keyLimit, nicknameTaken, notFound } from './owner-scope.js';
+import type { OwnerScope } from './owner-scope.js';
 import { collectPages, decodeCursor, encodeCursor, readPageLimit } from './list-cursor.js';
 import type { KeyPage, ListPageOptions } from './list-cursor.js';
 import { readCreateInput, readGracePeriod, readUpdateInput, toApiKeyInfo, updatePatch } from './key-input.js';
@@ -13,6 +15,7 @@ import type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js'
 
 export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
 export type { KeyPage, ListPageOptions } from './list-cursor.js';
+export type { OwnerScope } from './owner-scope.js';
 
 /** Key-manager settings. */
 export interface KeyManagerOptions {
@@ -39,24 +42,8 @@ export interface CreatedKey {
   readonly record: ApiKeyInfo;
 }
 
-/** Who is asking: when given, the key must belong to this owner and organization (else `not_owner`). */
-export interface OwnerScope {
-  readonly ownerId?: string;
-  /** The caller's organization (`null` for none): when given, the key's `orgId` must be the same. */
-  readonly orgId?: string | null;
-}
-
 /** What a new key copies from its request (create) or from the key it replaces (rotate). */
 type MintFields = Pick<ApiKeyRecord, 'ownerId' | 'orgId' | 'nickname' | 'scopes' | 'metadata' | 'expiresAt'>;
-
-/** Throws `not_owner` unless the record is within the scope (owner and organization, when given); a malformed scope is a caller error. */
-function checkScope(record: ApiKeyRecord, scope: OwnerScope | null | undefined): void {
-  const ownerId = scope?.ownerId ?? undefined;
-  const orgId = scope?.orgId;
-  if (ownerId !== undefined && typeof ownerId !== 'string') throw new KeyManagerError('invalid_input', 'ownerId must be a string.', { field: 'ownerId' });
-  if (orgId !== undefined && orgId !== null && typeof orgId !== 'string') throw new KeyManagerError('invalid_input', 'orgId must be a string or null.', { field: 'orgId' });
-  if ((ownerId !== undefined && record.ownerId !== ownerId) || (orgId !== undefined && record.orgId !== orgId)) throw notOwner();
-}
 
 interface ManagerDeps {
   readonly store: KeyStore;
@@ -317,10 +304,3 @@ export class KeyManager {
     }
   }
 }
-
-const notFound = () => new KeyManagerError('not_found', 'API key not found.');
-const notOwner = () => new KeyManagerError('not_owner', 'This API key belongs to another account.');
-const keyLimit = (max: number) =>
-  new KeyManagerError('key_limit', `This account already has ${max} active API keys; revoke one before creating another.`);
-const nicknameTaken = (nickname: string) =>
-  new KeyManagerError('nickname_conflict', `An API key named ${JSON.stringify(nickname)} already exists.`, { field: 'nickname' });
