@@ -18,3 +18,9 @@ export const keywardAliases = [
     replacement: source(`${name}/src/index.ts`),
   })),
 ];
+
+/**
+ * Vitest empties every CSS import unless told otherwise; core imports the page's style sheet as
+ * text (`?raw`, packages/core/src/management/ui-assets.ts), which must keep its content.
+ */
+export const keywardCss = { include: [/keyward-api-keys\.css/] };

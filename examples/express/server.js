@@ -16,10 +16,12 @@ import {
   parseRunInput,
   registryAccess,
   safePath,
+  SCOPE_DESCRIPTIONS,
   startReferenceApp,
 } from './reference-app.js';
+import { readForm } from './demo-session.js';
 
-const { keyward, runs, logRequest, serve } = await startReferenceApp('express');
+const { keyward, sessions, runs, logRequest, serve } = await startReferenceApp('express');
 const app = express();
 app.disable('x-powered-by');
 
@@ -34,8 +36,15 @@ app.get('/health', (_req, res) => {
   res.json({ status: 'ok' });
 });
 
-// Create, list, revoke, rotate: Bearer JWT only (API keys are refused).
-app.use('/auth/api-keys', apiKeyManagement(keyward));
+// The demo sign-in (demo-session.js): GET /login, POST /login (a session cookie), POST /logout.
+const sendDemo = (/** @type {express.Response} */ res, /** @type {{ status: number, headers: Record<string, string>, body: string }} */ answer) => void res.status(answer.status).set(answer.headers).end(answer.body);
+app.get('/login', (_req, res) => sendDemo(res, sessions.loginPage()));
+app.post('/login', async (req, res) => sendDemo(res, sessions.login(req.headers, await readForm(req))));
+app.post('/logout', (req, res) => sendDemo(res, sessions.logout(req.headers)));
+
+// Create, list, revoke, rotate, and the API-keys page at /auth/api-keys/ui/: the signed-in demo
+// user (session cookie), else a Bearer JWT (API keys are refused).
+app.use('/auth/api-keys', apiKeyManagement(keyward, { authenticate: (req) => sessions.authenticate(req.headers.cookie), scopeDescriptions: SCOPE_DESCRIPTIONS, ui: true }));
 
 // API routes: authentication first, then scopes, and only then is the body read.
 const auth = apiKeyAuth(keyward);

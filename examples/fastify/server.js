@@ -15,10 +15,11 @@ import {
   parseRunInput,
   registryAccess,
   safePath,
+  SCOPE_DESCRIPTIONS,
   startReferenceApp,
 } from './reference-app.js';
 
-const { keyward, runs, logRequest, serve } = await startReferenceApp('fastify');
+const { keyward, sessions, runs, logRequest, serve } = await startReferenceApp('fastify');
 const app = Fastify({ logger: false, bodyLimit: 65_536 });
 
 // One log line per request: method, path, status, time, key id. Never a header value.
@@ -36,8 +37,16 @@ app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, bo
 // API-key auth runs in onRequest, before the body is parsed, on every route unless its config
 // says otherwise; `config.scopes` adds the scope check.
 await app.register(keywardPlugin, { keyward });
-// Create, list, revoke, rotate: Bearer JWT only (API keys are refused).
-await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys' });
+// The demo sign-in (demo-session.js): GET /login, POST /login (a session cookie), POST /logout.
+app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1_024 }, (_request, body, done) => done(null, body));
+const sendDemo = (/** @type {import('fastify').FastifyReply} */ reply, /** @type {{ status: number, headers: Record<string, string>, body: string }} */ answer) => reply.code(answer.status).headers(answer.headers).send(answer.body);
+app.get('/login', { config: { auth: false } }, async (_request, reply) => sendDemo(reply, sessions.loginPage()));
+app.post('/login', { config: { auth: false } }, async (request, reply) => sendDemo(reply, sessions.login(request.headers, typeof request.body === 'string' ? request.body : '')));
+app.post('/logout', { config: { auth: false } }, async (request, reply) => sendDemo(reply, sessions.logout(request.headers)));
+
+// Create, list, revoke, rotate, and the API-keys page at /auth/api-keys/ui/: the signed-in demo
+// user (session cookie), else a Bearer JWT (API keys are refused).
+await app.register(apiKeyManagement, { keyward, prefix: '/auth/api-keys', authenticate: (request) => sessions.authenticate(request.headers.cookie), scopeDescriptions: SCOPE_DESCRIPTIONS, ui: true });
 
 app.get('/health', { config: { auth: false } }, async () => ({ status: 'ok' }));
 

@@ -6,10 +6,22 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Server } from 'node:http';
 import { createKeyward, MemoryKeyStore, MemoryRateLimitStore, parseRateLimit } from '@keyward/core';
+import { createDemoSessions } from './demo-session.js';
 
 /** Key prefixes: `eck_live_` mints, `eck_test_` is accepted too. */
 export const PREFIXES = ['eck_live_', 'eck_test_'];
 const ALLOWED_SCOPES = ['agents:run', 'agents:read', 'triage:read', 'triage:write', 'webhooks:read', 'webhooks:write', 'batch:run', 'batch:read'];
+/** What each scope lets a key do, shown by `GET /auth/api-keys/me` and the API-keys page. */
+export const SCOPE_DESCRIPTIONS = Object.freeze({
+  'agents:run': 'Queue agent runs (POST /v1/run).',
+  'agents:read': 'List and read agent runs (GET /v1/runs).',
+  'triage:read': 'Read triage results.',
+  'triage:write': 'Change triage results.',
+  'webhooks:read': 'List webhooks.',
+  'webhooks:write': 'Create, change and delete webhooks.',
+  'batch:run': 'Start batch jobs.',
+  'batch:read': 'Read batch jobs and their results.',
+});
 /** Pepper when KEYWARD_PEPPER is unset (development only: it is public). */
 export const DEMO_PEPPER = 'demo-pepper-do-not-use-in-production-0123456789';
 /** Each key's limit when KEYWARD_RATE_LIMIT is unset; each organization gets ten times as much. */
@@ -310,6 +322,9 @@ export async function startReferenceApp(framework, env = process.env) {
     });
     cleanups.unshift(() => keyward.close());
     await keyward.ready;
+    // The demo sign-in of /login (demo-session.js); off with NODE_ENV=production.
+    const demoLogin = env.NODE_ENV !== 'production';
+    const sessions = createDemoSessions({ secret: config.jwtSecret, enabled: demoLogin });
     /** @param {Server | { listen(port: number, host: string): Promise<{ port: number }>, close(): Promise<unknown> }} server */
     const serve = async (server) => {
       /** @type {number} */
@@ -327,12 +342,13 @@ export async function startReferenceApp(framework, env = process.env) {
         return fail(error);
       }
       const url = `http://${config.host}:${port}`;
-      const banner = `keyward reference app (${framework}) listening on ${url} (store: ${opened.description})`;
+      const page = !demoLogin ? '' : `\nAPI-keys page: sign in at ${url}/login (demo users, no password)`;
+      const banner = `keyward reference app (${framework}) listening on ${url} (store: ${opened.description})${page}`;
       // One write, so whoever waits for "listening on" also has the demo lines.
       console.log(config.jwtSecretGenerated ? `${banner}\n${demoInstructions(url, demoToken(config.jwtSecret))}` : banner);
       stopOnSignals(cleanups);
     };
-    return { keyward, runs: createRunsRepository(), logRequest: (/** @type {RequestLogEntry} */ entry) => console.log(formatRequestLog(entry)), serve };
+    return { keyward, sessions, runs: createRunsRepository(), logRequest: (/** @type {RequestLogEntry} */ entry) => console.log(formatRequestLog(entry)), serve };
   } catch (error) {
     return fail(error);
   }

@@ -17,10 +17,12 @@ import {
   parseRunInput,
   registryAccess,
   safePath,
+  SCOPE_DESCRIPTIONS,
   startReferenceApp,
 } from './reference-app.js';
+import { readForm } from './demo-session.js';
 
-const { keyward, runs, logRequest, serve } = await startReferenceApp('koa');
+const { keyward, sessions, runs, logRequest, serve } = await startReferenceApp('koa');
 const app = new Koa();
 app.silent = true; // errors are answered and logged (without detail) below
 
@@ -42,10 +44,21 @@ app.use(async (ctx, next) => {
   }
 });
 
-// Create, list, revoke, rotate: Bearer JWT only (API keys are refused).
-app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
+// Create, list, revoke, rotate, and the API-keys page at /auth/api-keys/ui/: the signed-in demo
+// user (session cookie), else a Bearer JWT (API keys are refused).
+app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys', authenticate: (ctx) => sessions.authenticate(ctx.headers.cookie), scopeDescriptions: SCOPE_DESCRIPTIONS, ui: true }));
 
 const router = new Router();
+
+// The demo sign-in (demo-session.js): GET /login, POST /login (a session cookie), POST /logout.
+const sendDemo = (/** @type {import('koa').Context} */ ctx, /** @type {{ status: number, headers: Record<string, string>, body: string }} */ answer) => {
+  ctx.status = answer.status;
+  ctx.set(answer.headers);
+  ctx.body = answer.body;
+};
+router.get('/login', (ctx) => sendDemo(ctx, sessions.loginPage()));
+router.post('/login', async (ctx) => sendDemo(ctx, sessions.login(ctx.headers, await readForm(ctx.req))));
+router.post('/logout', (ctx) => sendDemo(ctx, sessions.logout(ctx.headers)));
 const auth = apiKeyAuth(keyward);
 
 router.get('/health', (ctx) => {

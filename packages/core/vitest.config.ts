@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
-import { keywardAliases } from '../../vitest.shared.js';
+import { keywardAliases, keywardCss } from '../../vitest.shared.js';
 
 export default defineProject({
   // The suites of ./testing import `@keyward/core` as a package: resolve it to this source, so that
@@ -10,6 +10,7 @@ export default defineProject({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['test/setup.ts'],
+    css: keywardCss,
     // Property tests run thousands of cases; on a loaded 2-core machine that can pass 5 s.
     testTimeout: 30_000,
   },

@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
-import { keywardAliases } from '../../vitest.shared.js';
+import { keywardAliases, keywardCss } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: keywardAliases },
-  test: { name: 'fastify', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], environment: 'node' },
+  test: { name: 'fastify', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], environment: 'node', css: keywardCss },
 });

@@ -6,9 +6,9 @@ import { FRAMEWORKS, exampleDir } from './support/apps.js';
 
 const parseStore = (/** @type {string} */ value) => readConfig({ KEYWARD_STORE: value }).store;
 
-describe('reference-app.js', () => {
-  it('is the same file beside each server.js (declared example boilerplate: copy one, get all)', async () => {
-    const [first, ...others] = await Promise.all(FRAMEWORKS.map((fw) => readFile(new URL('reference-app.js', exampleDir(fw)), 'utf8')));
+describe('reference-app.js and demo-session.js', () => {
+  it.each(['reference-app.js', 'demo-session.js'])('%s is the same file beside each server.js (declared example boilerplate: copy one, get all)', async (file) => {
+    const [first, ...others] = await Promise.all(FRAMEWORKS.map((fw) => readFile(new URL(file, exampleDir(fw)), 'utf8')));
     for (const other of others) expect(other === first).toBe(true);
   });
 });

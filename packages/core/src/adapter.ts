@@ -21,6 +21,7 @@ export type { ManagementApi, ManagementAuthResult, ManagementOptions, Management
 export type { ManagementAuthenticate, ManagementClaims, ManagementPrincipal, SessionPrincipal } from './management/principal.js';
 export type { ManagementErrorBody, ManagementErrorCode } from './management/responses.js';
 export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
+export type { ManagementUiOption } from './management/ui.js';
 export { nodeRequestHeaders } from './verify/credentials.js';
 export type { NodeHeaderSource } from './verify/credentials.js';
 export { checkOptions } from './options.js';

@@ -43,6 +43,7 @@ export type { KeyManager, KeyManagerOptions, CreatedKey, KeyPage, ListPageOption
 export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './keys/key-input.js';
 export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';
 export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
+export type { ManagementUiOption } from './management/ui.js';
 export type { ManagementAuthenticate, ManagementClaims, ManagementPrincipal, SessionPrincipal } from './management/principal.js';
 export { MemoryRateLimitStore } from './ratelimit/memory-rate-limit-store.js';
 export { parseRateLimit } from './ratelimit/limits.js';

@@ -65,8 +65,8 @@ const INSTANCE = Symbol('keyward.instance');
 const LIMIT = Symbol('keyward.limit');
 type Tagged = Request & { [INSTANCE]?: Keyward; [LIMIT]?: RateLimitResult };
 
-function send(res: Response, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string }): void {
-  res.status(answer.status).set(answer.headers).end(answer.json);
+function send(res: Response, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string; readonly text?: string }): void {
+  res.status(answer.status).set(answer.headers).end(answer.text ?? answer.json);
 }
 
 function guard(name: string, check: (req: Request) => AuthFailure | null): RequestHandler {

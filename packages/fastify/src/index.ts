@@ -30,8 +30,8 @@ const REGISTER_OPTIONS = { prefix: true, logLevel: true, logSerializers: true } 
 const PLUGIN_OPTIONS: OptionNames<KeywardPluginOptions> = { keyward: true, optional: true };
 const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, prefix: true, ...MANAGEMENT_OPTION_NAMES };
 
-type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string };
-const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
+type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string; readonly text?: string };
+const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.text ?? answer.json);
 
 function routeGuard(config: KeywardRouteConfig, url: string): ScopeGuard | null {
   if (![undefined, false, 'optional', 'required'].includes(config.auth)) {
@@ -136,15 +136,18 @@ export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = asy
   // at its limit (413, connection closed) and answers bad JSON with its own 400, whatever the type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  const pathOf = (request: FastifyRequest) => {
+    const query = request.url.indexOf('?');
+    return `/${(request.params as { '*'?: string })['*'] ?? ''}${query === -1 ? '' : request.url.slice(query)}`;
+  };
   app.addHook('onRequest', async (request, reply) => {
+    if (api.isPublic(request.method, pathOf(request))) return;
     const auth = await api.authenticate(nodeRequestHeaders(request.raw), request);
     if (!auth.ok) return send(reply, auth.response);
     callers.set(request, auth);
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const query = request.url.indexOf('?');
-    const path = `/${(request.params as { '*'?: string })['*'] ?? ''}${query === -1 ? '' : request.url.slice(query)}`;
-    const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, raw: request, ...authenticated(callers.get(request)) });
+    const answer = await api.handle({ method: request.method, path: pathOf(request), headers: nodeRequestHeaders(request.raw), body: request.body, raw: request, ...authenticated(callers.get(request)) });
     return answer === null ? reply.callNotFound() : send(reply, answer);
   };
   for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url, config: { auth: false }, handler });

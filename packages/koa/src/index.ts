@@ -66,10 +66,10 @@ const INSTANCE = Symbol('keyward.instance');
 const LIMIT = Symbol('keyward.limit');
 type Tagged = Context & { [INSTANCE]?: Keyward; [LIMIT]?: RateLimitResult };
 
-function send(ctx: Context, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string }): void {
+function send(ctx: Context, answer: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string; readonly text?: string }): void {
   ctx.status = answer.status;
   ctx.set(answer.headers);
-  ctx.body = answer.json;
+  ctx.body = answer.text ?? answer.json;
 }
 
 function guard(name: string, check: (ctx: Context) => AuthFailure | null): Middleware {

@@ -17,6 +17,8 @@ import { matchRoute } from './routes.js';
 import { compileScopePolicy } from './scope-policy.js';
 import type { ScopePolicyOption } from './scope-policy.js';
 import { serveRoute } from './serve.js';
+import { compileUi } from './ui.js';
+import type { ManagementUiOption } from './ui.js';
 
 export type { ManagementResponse } from './responses.js';
 export type { ManagementAuthenticate, ManagementClaims, ManagementPrincipal, SessionPrincipal } from './principal.js';
@@ -63,8 +65,12 @@ export interface ManagementOptions<R = unknown> {
   readonly adminRole?: string;
   /** Human descriptions of scopes, shown by `GET /me` (and the page). */
   readonly scopeDescriptions?: Readonly<Record<string, string>>;
-  /** The built-in management page at `GET <mount>/ui` (`true`, or `{ title }`). Default off. Served by the page module; accepted here so every adapter passes it on. */
-  readonly ui?: boolean | { readonly title?: string };
+  /**
+   * Serve the Settings → API Keys page (docs/ui.md) at `<mount>/ui/` and its script and style
+   * sheet below it, with a strict Content-Security-Policy. `{ title }` names the page (default
+   * "API keys"). Loading the page needs no authentication (it holds no data); its calls do.
+   */
+  readonly ui?: ManagementUiOption;
 }
 
 const OPTION_NAMES: OptionNames<ManagementOptions> = {
@@ -92,6 +98,8 @@ export interface ManagementApi {
    * request), else a Bearer JWT (API keys are refused with 401).
    */
   authenticate(headers: HeaderInput, raw?: unknown): Promise<ManagementAuthResult>;
+  /** Whether `method path` needs no authentication (the page and its assets of option `ui`): adapters that authenticate before `handle` skip it. */
+  isPublic(method: string, path: string): boolean;
   /** The body limit in force (the option, or its 64 KiB default), for adapters whose framework reads the body itself. */
   readonly bodyLimitBytes: number;
 }
@@ -123,6 +131,7 @@ export function createManagementApi<R = unknown>(keyward: Keyward, options?: Man
   const claims = checkClaims(checked.claims);
   const scopeDescriptions = checkScopeDescriptions(checked.scopeDescriptions);
   const decideScopes = compileScopePolicy(scopePolicy, context);
+  const ui = compileUi(checked.ui);
   const answerOptions = { realm: context.realm, retryAfterSeconds: context.retryAfterSeconds };
   const resolve = callerResolver(keyward, context, { authenticate, claims });
   const settings = {
@@ -144,7 +153,9 @@ export function createManagementApi<R = unknown>(keyward: Keyward, options?: Man
       const outcome = await resolve(headers, raw);
       return outcome.ok ? { ok: true, principal: outcome.caller.principal, caller: outcome.caller.management } : outcome;
     },
+    isPublic: (method, path) => ui !== null && ui.matches(method, path),
     async handle(request) {
+      if (ui !== null && ui.matches(request.method, request.path)) return ui.serve(request.method, request.path);
       const route = matchRoute(request.method, request.path);
       if (route === null) return null;
       const outcome = await outcomeOf(request);

@@ -2,13 +2,20 @@ import type { KeyManagerErrorCode } from '../errors.js';
 import { KeyManagerError } from '../errors.js';
 import { PHRASE, quote } from '../http/responses.js';
 
-/** What an adapter sends back: status, headers and a ready JSON string. */
+/**
+ * What an adapter sends back: status, headers and a ready JSON string, or, for the page of option
+ * `ui` and its assets, `text` (HTML, JavaScript, CSS; `content-type` says which). Adapters send
+ * `text ?? json`.
+ */
 export interface ManagementResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** The JSON body as an object (`{}` for a `text` answer). */
   readonly body: Readonly<Record<string, unknown>>;
-  /** `JSON.stringify(body)`. */
+  /** `JSON.stringify(body)` (`''` for a `text` answer). */
   readonly json: string;
+  /** A non-JSON body to send instead of `json`. */
+  readonly text?: string;
 }
 
 /**

@@ -51,6 +51,8 @@ export interface HttpScenarioManagement {
     readonly adminRole: string;
     readonly claims: { readonly roles: string };
     readonly scopeDescriptions: Readonly<Record<string, string>>;
+    /** The page (docs/ui.md), titled `Keys of <Acme>` (the title is escaped in the HTML). */
+    readonly ui: { readonly title: string };
   };
   /** The session principal of a `Cookie` header (`null`: no session, the JWT path); may throw, like a failing session store. */
   readonly readSession: (cookie: string | undefined) => SessionPrincipal | null;

@@ -29,7 +29,7 @@ async function start(keyward: Keyward, mount: HttpScenarioManagement) {
   };
   const byOrg = createOrganizationGuard((params: { org?: string }) => params.org);
   const server = createServer(async (req, res) => {
-    const send = (r: { status: number; headers: Readonly<Record<string, string>>; json: string }) => res.writeHead(r.status, r.headers).end(r.json);
+    const send = (r: { status: number; headers: Readonly<Record<string, string>>; json: string; text?: string }) => res.writeHead(r.status, r.headers).end(r.text ?? r.json);
     const { pathname: path, search } = new URL(req.url ?? '/', 'http://x');
     if (path === '/auth/api-keys' || path.startsWith('/auth/api-keys/')) {
       const answer = await management.handle({ method: req.method ?? 'GET', path: path.slice('/auth/api-keys'.length) + search, headers: nodeRequestHeaders(req), body: req, raw: req });

@@ -13,6 +13,7 @@ import { roleScenarios } from './http-scenarios-roles.js';
 import { sessionScenarios } from './http-scenarios-session.js';
 import { keyRouteScenarios } from './http-scenarios-key-routes.js';
 import { rateLimitScenarios } from './http-scenarios-ratelimit.js';
+import { uiScenarios } from './http-scenarios-ui.js';
 import { listenOnLoopback } from './listen.js';
 
 /** A running server of an {@link HttpScenarioFixture}. */
@@ -44,7 +45,7 @@ export interface HttpScenarioServer {
  * | `GET /acme` | required, `requireOrganization('acme')` |
  * | `GET /costly` | required, cost 5 (`apiKeyAuth(keyward, { cost: 5 })`, Fastify `config: { cost: 5 }`) |
  * | `GET /twice` | required twice (`auth, auth`), then `rateLimit({ cost: 3 })` twice and `requireOrganization('acme')` (Fastify: `config: { cost: 3 }` and the organization preHandler) |
- * | `/auth/api-keys` | the management routes, with no app-wide body parser, mounted with `management` (see {@link HttpScenarioManagement}) |
+ * | `/auth/api-keys` | the management routes, with no app-wide body parser, mounted with `management` (see {@link HttpScenarioManagement}; its options include `ui: { title: 'Keys of <Acme>' }`, the page) |
  *
  * Any other path answers 404.
  */
@@ -63,7 +64,7 @@ let owners = 0;
 function scenarioSessions() {
   const sessions = new Map<string, SessionPrincipal | 'throws' | 'malformed'>();
   const management: HttpScenarioManagement = {
-    options: { adminRole: 'keys-admin', claims: { roles: 'kw_roles' }, scopeDescriptions: { 'agents:run': 'Run agents', 'agents:read': 'Read agent runs' } },
+    options: { adminRole: 'keys-admin', claims: { roles: 'kw_roles' }, scopeDescriptions: { 'agents:run': 'Run agents', 'agents:read': 'Read agent runs' }, ui: { title: 'Keys of <Acme>' } },
     readSession(cookie) {
       const id = /(?:^|;\s*)kw_test_session=([A-Za-z0-9]+)/.exec(cookie ?? '')?.[1];
       const found = id === undefined ? undefined : sessions.get(id);
@@ -156,5 +157,6 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     sessionScenarios(ctx);
     keyRouteScenarios(ctx);
     rateLimitScenarios(ctx);
+    uiScenarios(ctx);
   });
 }
