@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Keyward, SessionPrincipal } from '@keyward/core';
+import type { KeyStore } from '@keyward/core/store';
 import { MemoryKeyStore, MemoryRateLimitStore, createKeyward } from '@keyward/core';
 import { createFaultyStore } from './fault-store.js';
 import type { FaultyStore } from './fault-store.js';
@@ -53,6 +54,21 @@ export interface HttpScenarioFixture {
   start(keyward: Keyward, management: HttpScenarioManagement): Promise<HttpScenarioServer | Server>;
 }
 
+/** The scenario groups of {@link runHttpScenarios}, each a `describe` of its own. */
+export type HttpScenarioGroup = 'credentials' | 'guards' | 'management' | 'roles' | 'sessions' | 'key-routes' | 'rate-limits' | 'ui';
+
+/** Options of {@link runHttpScenarios}. */
+export interface HttpScenarioOptions {
+  /**
+   * The key store under the suite's keyward (wrapped in a fault store for the outage scenarios);
+   * default a fresh `MemoryKeyStore`. Called once, before the server starts. Give each run its own
+   * empty store (a fresh table or key prefix): the scenarios mint keys freely.
+   */
+  readonly store?: () => KeyStore | Promise<KeyStore>;
+  /** Run only these groups (default all), e.g. the management groups on a production store. */
+  readonly only?: readonly HttpScenarioGroup[];
+}
+
 // The scopes the suite's keyward allows keys to hold.
 const SCENARIO_SCOPES = ['agents:run', 'agents:read', 'agents:*', 'triage:read', 'triage:write', '*'];
 const JWT_SECRET = 'http-scenarios-secret-0123456789-0123456789';
@@ -92,7 +108,7 @@ function scenarioSessions() {
  * runHttpScenarios('express 5', { start: async (keyward) => createServer(buildApp(keyward)) });
  * ```
  */
-export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): void {
+export function runHttpScenarios(name: string, fixture: HttpScenarioFixture, options: HttpScenarioOptions = {}): void {
   describe(`HTTP scenarios: ${name}`, () => {
     let now = T0;
     let keyward: Keyward | undefined;
@@ -101,15 +117,16 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     const { management, session } = scenarioSessions();
 
     beforeAll(async () => {
-      store = createFaultyStore(new MemoryKeyStore());
+      store = createFaultyStore(options.store === undefined ? new MemoryKeyStore() : await options.store());
       keyward = createKeyward({
         store, prefixes: ['eck_live_', 'eck_test_'], pepper: 'http-scenarios-pepper-0123456789-0123456789',
-        jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now, storeTimeoutMs: 250,
+        jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now,
+        storeTimeoutMs: options.store === undefined ? 250 : 5_000, // a real store on a busy machine gets time to answer
         rateLimit: { store: new MemoryRateLimitStore(), limits: [] }, // keys of the rate-limit scenarios carry their own rules
       });
       const started = await fixture.start(keyward, management);
       server = started instanceof Server ? await listenOnLoopback(started) : started;
-    });
+    }, 60_000); // an embedded store (PGlite) takes seconds to start
     afterAll(async () => {
       await server?.close();
       await keyward?.close();
@@ -150,13 +167,12 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
       management,
     };
 
-    credentialScenarios(ctx);
-    guardScenarios(ctx);
-    managementScenarios(ctx);
-    roleScenarios(ctx);
-    sessionScenarios(ctx);
-    keyRouteScenarios(ctx);
-    rateLimitScenarios(ctx);
-    uiScenarios(ctx);
+    const groups: Record<HttpScenarioGroup, (context: ScenarioContext) => void> = {
+      credentials: credentialScenarios, guards: guardScenarios, management: managementScenarios, roles: roleScenarios, sessions: sessionScenarios,
+      'key-routes': keyRouteScenarios, 'rate-limits': rateLimitScenarios, ui: uiScenarios,
+    };
+    for (const [group, scenarios] of Object.entries(groups) as [HttpScenarioGroup, (context: ScenarioContext) => void][]) {
+      if (options.only === undefined || options.only.includes(group)) scenarios(ctx);
+    }
   });
 }
