@@ -10,6 +10,10 @@ import { decodeCursor, encodeCursor, readPageLimit } from './list-cursor.js';
 import type { KeyPage, ListPageOptions } from './list-cursor.js';
 import { readCreateInput, readGracePeriod, readUpdateInput, toApiKeyInfo, updatePatch } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
+import type { EventHub } from '../events/hub.js';
+import type { ActorContext } from '../events/types.js';
+import { createdEvent, revokedEvent, rotatedEvent, updatedEvent } from '../events/key-events.js';
+import type { KeywardTelemetry } from '../telemetry/hooks.js';
 
 export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
 export type { KeyPage, ListPageOptions } from './list-cursor.js';
@@ -39,8 +43,11 @@ export interface CreatedKey {
   readonly record: ApiKeyInfo;
 }
 
-/** Who is asking: when given, the key must belong to this owner and organization (else `not_owner`). */
-export interface OwnerScope {
+/**
+ * Who is asking: when given, the key must belong to this owner and organization (else `not_owner`).
+ * `actor` and `requestId` only label the operation's event (default actor `system`).
+ */
+export interface OwnerScope extends ActorContext {
   readonly ownerId?: string;
   /** The caller's organization (`null` for none): when given, the key's `orgId` must be the same. */
   readonly orgId?: string | null;
@@ -68,6 +75,8 @@ interface ManagerDeps {
   readonly invalidate: (keyId: string) => void;
   readonly pendingUse: (keyId: string) => number | undefined;
   readonly warn: (message: string) => void;
+  readonly events: EventHub;
+  readonly telemetry: KeywardTelemetry | null;
 }
 
 /**
@@ -93,9 +102,14 @@ export class KeyManager {
 
   /**
    * Mint a key for an owner. Nickname unique among the owner's active keys (`nickname_conflict`);
-   * at most `keys.maxActiveKeysPerOwner` active keys per owner (`key_limit`).
+   * at most `keys.maxActiveKeysPerOwner` active keys per owner (`key_limit`). `context` labels
+   * the `authn_token_created` event (`actor`, default `system`; `requestId`).
    */
-  async create(input: CreateKeyInput): Promise<CreatedKey> {
+  create(input: CreateKeyInput, context?: ActorContext | null): Promise<CreatedKey> {
+    return this.#traced('create', () => this.#create(input, context));
+  }
+
+  async #create(input: CreateKeyInput, context: ActorContext | null | undefined): Promise<CreatedKey> {
     const now = this.#d.runtime.now();
     const valid = readCreateInput(input, {
       now,
@@ -106,6 +120,7 @@ export class KeyManager {
     });
     const maxActiveKeys = this.#d.options.maxActiveKeysPerOwner ?? DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER;
     const { key, record } = await this.#mintAndStore(valid.prefix, now, valid, (next) => this.#d.store.insert(next, { maxActiveKeys }));
+    await this.#d.events.record(createdEvent(record, context, now));
     return { key, record: toApiKeyInfo(record, this.#d.prefixes) };
   }
 
@@ -168,13 +183,18 @@ export class KeyManager {
    * rotate is `not_found` with no new key; rotate first, and the revoke answers with `replacedById`
    * set (or `not_found` when the rotation had no grace period).
    */
-  async revoke(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
+  revoke(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
+    return this.#traced('revoke', () => this.#revoke(id, scope));
+  }
+
+  async #revoke(id: string, scope: OwnerScope | null | undefined): Promise<ApiKeyInfo> {
     const record = await this.#live(id, scope);
     const now = new Date(this.#d.runtime.now());
     const result = await this.#call(() => this.#d.store.revoke(record.id, now));
     this.#d.invalidate(record.id);
     if (!result.ok) throw notFound();
     await this.#publish({ type: 'revoked', keyId: record.id });
+    await this.#d.events.record(revokedEvent(result.record, scope, now.getTime()));
     return this.#info(result.record);
   }
 
@@ -190,13 +210,18 @@ export class KeyManager {
    * await keyward.keys.update(id, { scopes: ['agents:read'], rateLimit: { limits: [{ name: 'per-minute', limit: 600, windowSeconds: 60 }] } }, { ownerId: 'u1' });
    * ```
    */
-  async update(id: string, input: UpdateKeyInput, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
+  update(id: string, input: UpdateKeyInput, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
+    return this.#traced('update', () => this.#update(id, input, scope));
+  }
+
+  async #update(id: string, input: UpdateKeyInput, scope: OwnerScope | null | undefined): Promise<ApiKeyInfo> {
     const valid = readUpdateInput(input, { now: this.#d.runtime.now(), isAllowed: this.#isAllowed });
     const record = await this.#live(id, scope);
     const result = await this.#call(() => this.#d.store.update(record.id, updatePatch(valid, record.metadata), new Date(this.#d.runtime.now())));
     this.#d.invalidate(record.id);
     if (!result.ok) throw result.conflict === 'nickname' ? nicknameTaken(valid.nickname ?? record.nickname) : notFound();
     await this.#publish({ type: 'updated', keyId: record.id });
+    await this.#d.events.record(updatedEvent(record, Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined), scope, this.#d.runtime.now()));
     return this.#info(result.record);
   }
 
@@ -204,7 +229,11 @@ export class KeyManager {
    * Replace a key by a new one with the same nickname, scopes, organization and expiry. The old key
    * keeps working for `gracePeriodSeconds` (default 0: it stops at once), then answers `expired_api_key`.
    */
-  async rotate(id: string, opts?: (OwnerScope & { readonly gracePeriodSeconds?: number }) | null): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
+  rotate(id: string, opts?: (OwnerScope & { readonly gracePeriodSeconds?: number }) | null): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
+    return this.#traced('rotate', () => this.#rotate(id, opts));
+  }
+
+  async #rotate(id: string, opts: (OwnerScope & { readonly gracePeriodSeconds?: number }) | null | undefined): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
     const options = opts ?? {};
     const grace = readGracePeriod(options.gracePeriodSeconds, this.#d.options.maxGracePeriodSeconds ?? 30 * 86_400);
     const old = await this.#live(id, options);
@@ -215,6 +244,7 @@ export class KeyManager {
     const { key, record } = await this.#mintAndStore(prefix, now, old, (next) => this.#d.store.rotate(old.id, next, oldExpiresAt));
     this.#d.invalidate(old.id);
     await this.#publish({ type: 'rotated', keyId: old.id });
+    await this.#d.events.record(rotatedEvent(old, record.id, oldExpiresAt, options, now));
     const previous = { ...old, expiresAt: oldExpiresAt, replacedById: record.id, updatedAt: new Date(now) };
     return { key, record: toApiKeyInfo(record, this.#d.prefixes), previous: this.#info(previous) };
   }
@@ -282,6 +312,12 @@ export class KeyManager {
     } catch {
       this.#d.warn(`keyward: could not publish invalidation of ${event.keyId}; other instances will drop it within the cache TTL`);
     }
+  }
+
+  /** A management operation, inside a span when telemetry is configured. */
+  #traced<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const telemetry = this.#d.telemetry;
+    return telemetry === null ? run() : telemetry.operation(name, run);
   }
 
   async #call<T>(fn: () => Promise<T>): Promise<T> {
