@@ -10,6 +10,9 @@ import { managementContextOf } from './context.js';
 import type { ManagementResponse } from './responses.js';
 import { problemOf, problemResponse, reply } from './responses.js';
 import { compileScopePolicy } from './scope-policy.js';
+import { matchAuditRoute, serveAudit } from './audit-route.js';
+import { readRequestId } from '../events/key-events.js';
+import { readHeader } from '../verify/credentials.js';
 import type { ScopePolicyOption } from './scope-policy.js';
 
 export type { ManagementResponse } from './responses.js';
@@ -45,7 +48,7 @@ export interface ManagementOptions {
 /** The management routes of docs/management-api.md, framework-free. */
 export interface ManagementApi {
   /**
-   * Serve one request: `POST /` create, `GET /` list, `GET /:id` show, `PATCH /:id` update, `DELETE /:id` revoke, `POST /:id/rotate`.
+   * Serve one request: `POST /` create, `GET /` list, `GET /:id` show, `PATCH /:id` update, `DELETE /:id` revoke, `POST /:id/rotate`, `GET /audit` (org admins).
    * Resolves to `null` when the method and path are not a management route (the adapter passes
    * the request on). Never rejects.
    */
@@ -112,9 +115,11 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
     return result.ok ? result : { ok: false, response: keyward.respond(result.failure) };
   };
 
-  async function serve(route: Route, principal: Principal, rawBody: unknown): Promise<ManagementResponse> {
+  async function serve(route: Route, principal: Principal, rawBody: unknown, headers: HeaderInput): Promise<ManagementResponse> {
     // Every route touches only keys of the caller's account in the caller's organization.
     const caller = { ownerId: principal.ownerId, orgId: principal.orgId };
+    // Who acts, for the events of the key manager (and the audit log).
+    const acting = { actor: `user:${principal.ownerId}`, requestId: readRequestId(readHeader(headers, 'x-request-id')) };
     switch (route.name) {
       case 'list': {
         const inOrg = (keys: readonly ApiKeyInfo[]) => keys.filter((k) => k.orgId === caller.orgId).map(listed);
@@ -147,10 +152,10 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
           if (!scopes.ok) return problemResponse(scopes.problem, answerOptions);
           patch.scopes = scopes.scopes;
         }
-        return reply(200, listed(await keyward.keys.update(route.id, patch as UpdateKeyInput, caller)));
+        return reply(200, listed(await keyward.keys.update(route.id, patch as UpdateKeyInput, { ...caller, ...acting })));
       }
       case 'revoke':
-        await keyward.keys.revoke(route.id, caller);
+        await keyward.keys.revoke(route.id, { ...caller, ...acting });
         return reply(200, { message: 'API key deleted successfully' });
       case 'create': {
         const body = await readJsonObject(rawBody, bodyLimitBytes);
@@ -159,13 +164,13 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
         if (!scopes.ok) return problemResponse(scopes.problem, answerOptions);
         const { nickname, expiresAt } = body.value;
         const input = { ...caller, nickname: nickname as string, scopes: scopes.scopes as string[] | undefined, expiresAt: expiresAt as string | null | undefined };
-        const { key, record } = await keyward.keys.create(input);
+        const { key, record } = await keyward.keys.create(input, acting);
         return reply(201, minted(key, record));
       }
       case 'rotate': {
         const body = await readJsonObject(rawBody, bodyLimitBytes);
         if (!body.ok) return problemResponse(body.problem, answerOptions);
-        const { key, record } = await keyward.keys.rotate(route.id, { ...caller, gracePeriodSeconds: body.value.gracePeriodSeconds as number | undefined });
+        const { key, record } = await keyward.keys.rotate(route.id, { ...caller, ...acting, gracePeriodSeconds: body.value.gracePeriodSeconds as number | undefined });
         return reply(201, minted(key, record));
       }
     }
@@ -175,8 +180,9 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
     authenticate,
     bodyLimitBytes,
     async handle(request) {
-      const route = matchRoute(request.method, request.path);
-      if (route === null) return null;
+      const audit = matchAuditRoute(request.method, request.path);
+      const route = audit === null ? matchRoute(request.method, request.path) : null;
+      if (route === null && audit === null) return null;
       let principal = request.principal;
       if (principal === undefined) {
         const auth = await authenticate(request.headers);
@@ -184,7 +190,7 @@ export function createManagementApi(keyward: Keyward, options?: ManagementOption
         principal = auth.principal;
       }
       try {
-        return await serve(route, principal, request.body);
+        return audit !== null ? await serveAudit(keyward, principal, audit) : await serve(route!, principal, request.body, request.headers);
       } catch (error) {
         return problemResponse(problemOf(error), answerOptions);
       }
