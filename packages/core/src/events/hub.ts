@@ -36,6 +36,7 @@ export class EventHub {
   readonly #repeats = new Map<string, Counted>();
   readonly #complained = new Set<KeywardEventType>();
   #since: number;
+  #sequence = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(parts: EventHubParts) {
@@ -140,9 +141,13 @@ export class EventHub {
     this.#p.warn(`keyward: the onEvent listener failed on a ${type} event; further failures on ${type} are not logged`);
   }
 
-  /** `evt_` + the time (base 36, fixed width, so ids sort by time) + 12 random characters. */
+  /**
+   * `evt_` + the time and a per-instance sequence (base 36, fixed width: ids of one instance sort in
+   * the order of their events, even within one millisecond) + 10 random characters.
+   */
   #auditId(time: Date): string {
-    return `evt_${time.getTime().toString(36).padStart(9, '0')}${generateBase62(12, this.#p.random)}`;
+    this.#sequence = (this.#sequence + 1) % 1_679_616;
+    return `evt_${time.getTime().toString(36).padStart(9, '0')}${this.#sequence.toString(36).padStart(4, '0')}${generateBase62(10, this.#p.random)}`;
   }
 }
 
