@@ -62,7 +62,7 @@ describe('OpenAPI 3.1 output', () => {
     const registry = (merged.paths['/v1/registries/{slug}'] as unknown as { get: { security: unknown[]; responses: object } }).get;
     expect(registry.security[0]).toEqual({});
     expect(Object.keys(registry.responses)).not.toContain('403');
-    expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(['/auth/api-keys', '/auth/api-keys/{id}', '/auth/api-keys/{id}/rotate']));
+    expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(['/auth/api-keys', '/auth/api-keys/{id}', '/auth/api-keys/{id}/rotate', '/auth/api-keys/audit']));
     expect(Object.keys((merged.paths as Record<string, object>)['/auth/api-keys/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
     expect(original.paths['/v1/run'].post).not.toHaveProperty('security'); // the input is left as it was
     expect(mergeOpenApi(merged)).toEqual(merged); // merging again changes nothing
