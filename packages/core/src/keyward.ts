@@ -35,6 +35,7 @@ import type { RespondContext } from './events/request-events.js';
 import { createLimitObserver, reportAuthz } from './events/request-events.js';
 import { registerEventContext } from './events/registry.js';
 import type { KeywardTelemetry } from './telemetry/hooks.js';
+import { traceKeyOperations } from './telemetry/trace-keys.js';
 
 /** Options of {@link createKeyward}. Checked once; unknown options are an error naming them. */
 export interface KeywardOptions {
@@ -182,8 +183,8 @@ export function createKeyward(options: KeywardOptions): Keyward {
     pendingUse: (id) => usage.pendingFor(id),
     warn,
     events: hub,
-    telemetry,
   });
+  if (telemetry !== null) traceKeyOperations(keys, telemetry);
   const respondTo = createFailureResponder(o.responses);
   const respond = (failure: AuthFailure, context?: RespondContext): FailureResponse => {
     reportAuthz(hub, runtime.now, failure, context);

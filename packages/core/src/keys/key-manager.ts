@@ -13,7 +13,6 @@ import type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js'
 import type { EventHub } from '../events/hub.js';
 import type { ActorContext } from '../events/types.js';
 import { createdEvent, revokedEvent, rotatedEvent, updatedEvent } from '../events/key-events.js';
-import type { KeywardTelemetry } from '../telemetry/hooks.js';
 
 export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
 export type { KeyPage, ListPageOptions } from './list-cursor.js';
@@ -76,7 +75,6 @@ interface ManagerDeps {
   readonly pendingUse: (keyId: string) => number | undefined;
   readonly warn: (message: string) => void;
   readonly events: EventHub;
-  readonly telemetry: KeywardTelemetry | null;
 }
 
 /**
@@ -105,11 +103,7 @@ export class KeyManager {
    * at most `keys.maxActiveKeysPerOwner` active keys per owner (`key_limit`). `context` labels
    * the `authn_token_created` event (`actor`, default `system`; `requestId`).
    */
-  create(input: CreateKeyInput, context?: ActorContext | null): Promise<CreatedKey> {
-    return this.#traced('create', () => this.#create(input, context));
-  }
-
-  async #create(input: CreateKeyInput, context: ActorContext | null | undefined): Promise<CreatedKey> {
+  async create(input: CreateKeyInput, context?: ActorContext | null): Promise<CreatedKey> {
     const now = this.#d.runtime.now();
     const valid = readCreateInput(input, {
       now,
@@ -183,11 +177,7 @@ export class KeyManager {
    * rotate is `not_found` with no new key; rotate first, and the revoke answers with `replacedById`
    * set (or `not_found` when the rotation had no grace period).
    */
-  revoke(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
-    return this.#traced('revoke', () => this.#revoke(id, scope));
-  }
-
-  async #revoke(id: string, scope: OwnerScope | null | undefined): Promise<ApiKeyInfo> {
+  async revoke(id: string, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
     const record = await this.#live(id, scope);
     const now = new Date(this.#d.runtime.now());
     const result = await this.#call(() => this.#d.store.revoke(record.id, now));
@@ -210,11 +200,7 @@ export class KeyManager {
    * await keyward.keys.update(id, { scopes: ['agents:read'], rateLimit: { limits: [{ name: 'per-minute', limit: 600, windowSeconds: 60 }] } }, { ownerId: 'u1' });
    * ```
    */
-  update(id: string, input: UpdateKeyInput, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
-    return this.#traced('update', () => this.#update(id, input, scope));
-  }
-
-  async #update(id: string, input: UpdateKeyInput, scope: OwnerScope | null | undefined): Promise<ApiKeyInfo> {
+  async update(id: string, input: UpdateKeyInput, scope?: OwnerScope | null): Promise<ApiKeyInfo> {
     const valid = readUpdateInput(input, { now: this.#d.runtime.now(), isAllowed: this.#isAllowed });
     const record = await this.#live(id, scope);
     const result = await this.#call(() => this.#d.store.update(record.id, updatePatch(valid, record.metadata), new Date(this.#d.runtime.now())));
@@ -229,11 +215,7 @@ export class KeyManager {
    * Replace a key by a new one with the same nickname, scopes, organization and expiry. The old key
    * keeps working for `gracePeriodSeconds` (default 0: it stops at once), then answers `expired_api_key`.
    */
-  rotate(id: string, opts?: (OwnerScope & { readonly gracePeriodSeconds?: number }) | null): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
-    return this.#traced('rotate', () => this.#rotate(id, opts));
-  }
-
-  async #rotate(id: string, opts: (OwnerScope & { readonly gracePeriodSeconds?: number }) | null | undefined): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
+  async rotate(id: string, opts?: (OwnerScope & { readonly gracePeriodSeconds?: number }) | null): Promise<CreatedKey & { readonly previous: ApiKeyInfo }> {
     const options = opts ?? {};
     const grace = readGracePeriod(options.gracePeriodSeconds, this.#d.options.maxGracePeriodSeconds ?? 30 * 86_400);
     const old = await this.#live(id, options);
@@ -312,12 +294,6 @@ export class KeyManager {
     } catch {
       this.#d.warn(`keyward: could not publish invalidation of ${event.keyId}; other instances will drop it within the cache TTL`);
     }
-  }
-
-  /** A management operation, inside a span when telemetry is configured. */
-  #traced<T>(name: string, run: () => Promise<T>): Promise<T> {
-    const telemetry = this.#d.telemetry;
-    return telemetry === null ? run() : telemetry.operation(name, run);
   }
 
   async #call<T>(fn: () => Promise<T>): Promise<T> {
