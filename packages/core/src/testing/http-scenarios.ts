@@ -1,6 +1,6 @@
 import { Server } from 'node:http';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Keyward } from '@keyward/core';
+import type { Keyward, KeywardEvent } from '@keyward/core';
 import { MemoryKeyStore, MemoryRateLimitStore, createKeyward } from '@keyward/core';
 import { createFaultyStore } from './fault-store.js';
 import type { FaultyStore } from './fault-store.js';
@@ -10,6 +10,7 @@ import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
 import { managementScenarios } from './http-scenarios-management.js';
 import { keyRouteScenarios } from './http-scenarios-key-routes.js';
 import { rateLimitScenarios } from './http-scenarios-ratelimit.js';
+import { eventScenarios } from './http-scenarios-events.js';
 import { listenOnLoopback } from './listen.js';
 
 /** A running server of an {@link HttpScenarioFixture}. */
@@ -70,6 +71,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     let keyward: Keyward | undefined;
     let store: FaultyStore | undefined;
     let server: HttpScenarioServer | undefined;
+    const events: KeywardEvent[] = [];
 
     beforeAll(async () => {
       store = createFaultyStore(new MemoryKeyStore());
@@ -77,6 +79,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
         store, prefixes: ['eck_live_', 'eck_test_'], pepper: 'http-scenarios-pepper-0123456789-0123456789',
         jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now, storeTimeoutMs: 250,
         rateLimit: { store: new MemoryRateLimitStore(), limits: [] }, // keys of the rate-limit scenarios carry their own rules
+        onEvent: (event) => void events.push(event),
       });
       const started = await fixture.start(keyward);
       server = started instanceof Server ? await listenOnLoopback(started) : started;
@@ -98,6 +101,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
         now += ms;
       },
       url: () => need(server).url,
+      events: () => events,
       async request(method, path, headers = {}, body) {
         const res = await fetch(`${need(server).url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
         const text = await res.text();
@@ -124,5 +128,6 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     managementScenarios(ctx);
     keyRouteScenarios(ctx);
     rateLimitScenarios(ctx);
+    eventScenarios(ctx);
   });
 }
