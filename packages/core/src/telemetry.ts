@@ -63,16 +63,20 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): KeywardTeleme
   const invalidations = meter.createCounter('keyward.invalidation.events', { description: 'Invalidation events received from the store', unit: '{event}' });
   const gaps = meter.createCounter('keyward.invalidation.gaps', { description: 'Interruptions of the invalidation channel (every cached key dropped)', unit: '{reset}' });
 
-  // One frozen attribute set per (outcome, credential): the request path allocates nothing.
-  const attributeSets = new Map<string, Attributes>();
-  const authnAttributes = (outcome: string, credential: string): Attributes => {
-    const id = `${outcome}|${credential}`;
-    let set = attributeSets.get(id);
-    if (set === undefined) {
-      set = Object.freeze(outcome === 'success' ? { 'keyward.authn.outcome': 'success', 'keyward.credential.type': credential } : { 'keyward.authn.outcome': 'failure', 'error.type': outcome, 'keyward.credential.type': credential });
-      attributeSets.set(id, set);
-    }
-    return set;
+  // One frozen attribute set per (outcome, credential), built once: the request path allocates nothing.
+  type ByCredential = Readonly<Record<'api_key' | 'jwt' | 'none', Attributes>>;
+  const byCredential = (base: Attributes): ByCredential => ({
+    api_key: Object.freeze({ ...base, 'keyward.credential.type': 'api_key' }),
+    jwt: Object.freeze({ ...base, 'keyward.credential.type': 'jwt' }),
+    none: Object.freeze({ ...base, 'keyward.credential.type': 'none' }),
+  });
+  const success = byCredential({ 'keyward.authn.outcome': 'success' });
+  const failures = new Map<string, ByCredential>();
+  const authnAttributes = (outcome: string, credential: 'api_key' | 'jwt' | 'none'): Attributes => {
+    if (outcome === 'success') return success[credential];
+    let sets = failures.get(outcome);
+    if (sets === undefined) failures.set(outcome, (sets = byCredential({ 'keyward.authn.outcome': 'failure', 'error.type': outcome })));
+    return sets[credential];
   };
   const decisionAttributes = new Map<string, Attributes>();
 

@@ -96,8 +96,9 @@ export class Pipeline {
     if (observer === null) return Promise.resolve(this.#authenticate(headers));
     const started = observer.timed ? performance.now() : 0;
     const result = this.#authenticate(headers);
-    const done = (r: AuthResult) => (observer.done(r, headers, started, optional), r);
-    return result instanceof Promise ? result.then(done) : Promise.resolve(done(result));
+    if (result instanceof Promise) return result.then((r) => (observer.done(r, headers, started, optional), r));
+    observer.done(result, headers, started, optional); // a cache hit allocates no closure
+    return Promise.resolve(result);
   }
 
   #authenticate(headers: HeaderInput): AuthResult | Promise<AuthResult> {
