@@ -32,3 +32,24 @@ CREATE INDEX IF NOT EXISTS "keyward_api_keys_owner_created_idx" ON "keyward_api_
 -- listByOwner: the owner's keys not revoked, by (created_at, id), so a page skips revoked history.
 CREATE INDEX IF NOT EXISTS "keyward_api_keys_owner_live_idx" ON "keyward_api_keys" (owner_id, created_at, id COLLATE "C")
   WHERE revoked_at IS NULL;
+
+-- listByOrg: the same, per organization (every owner's keys), for organization admins.
+CREATE INDEX IF NOT EXISTS "keyward_api_keys_org_live_idx" ON "keyward_api_keys" (org_id, created_at, id COLLATE "C")
+  WHERE revoked_at IS NULL;
+
+-- Audit events (appendAudit/listAudit): never key material nor hashes. Nothing is deleted by
+-- keyward; prune old events yourself (DELETE ... WHERE at < now() - interval '90 days').
+CREATE TABLE IF NOT EXISTS "keyward_api_keys_audit" (
+  id         text        NOT NULL,
+  type       text        NOT NULL,
+  at         timestamptz NOT NULL,
+  org_id     text,
+  key_id     text,
+  actor      text        NOT NULL,
+  request_id text,
+  data       jsonb       NOT NULL DEFAULT '{}',
+  CONSTRAINT "keyward_api_keys_audit_pkey" PRIMARY KEY (id)
+);
+
+-- listAudit: an organization's events (org_id NULL: keys without one), newest first.
+CREATE INDEX IF NOT EXISTS "keyward_api_keys_audit_org_at_idx" ON "keyward_api_keys_audit" (org_id, at DESC, id COLLATE "C" DESC);

@@ -16,8 +16,9 @@
  */
 export { assertKeyward, createOrganizationGuard, createScopeGuard } from './http/guards.js';
 export type { OrganizationGuard, ScopeGuard, ScopeGuardArguments } from './http/guards.js';
-export { createManagementApi } from './management/management.js';
-export type { ManagementApi, ManagementOptions, ManagementRequest, ManagementResponse } from './management/management.js';
+export { MANAGEMENT_OPTION_NAMES, createManagementApi } from './management/management.js';
+export type { ManagementApi, ManagementAuthResult, ManagementOptions, ManagementRequest, ManagementResponse } from './management/management.js';
+export type { ManagementAuthenticate, ManagementClaims, ManagementPrincipal, SessionPrincipal } from './management/principal.js';
 export type { ManagementErrorBody, ManagementErrorCode } from './management/responses.js';
 export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
 export { nodeRequestHeaders } from './verify/credentials.js';

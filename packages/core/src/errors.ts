@@ -21,7 +21,7 @@
  * - `forbidden_organization`: authenticated, but the resource belongs to another organization.
  * - `rate_limited`: a rate limit of the key (or its organization or owner) is exhausted; retry after `Retry-After`.
  * - `quota_exceeded`: a usage quota (credits) is spent until it refills.
- * - `auth_unavailable`: the store failed or timed out; clients should retry.
+ * - `auth_unavailable`: the store failed or timed out (or the management `authenticate` function failed); clients should retry.
  */
 export type FailureCode =
   | 'missing_credentials'
@@ -90,7 +90,7 @@ export type AuthFailure =
   | {
       readonly code: 'auth_unavailable';
       readonly retryAfterSeconds: number;
-      readonly reason: 'store_error' | 'store_timeout' | 'jwks_unavailable' | 'limiter_unavailable';
+      readonly reason: 'store_error' | 'store_timeout' | 'jwks_unavailable' | 'limiter_unavailable' | 'session_unavailable';
     };
 
 /** The limit a 429 names: its policy name, its quota (units) and its window (seconds). */

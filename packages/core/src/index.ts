@@ -17,6 +17,7 @@
 export { createKeyward } from './keyward.js';
 export type { Keyward, KeywardOptions } from './keyward.js';
 export { MemoryKeyStore } from './store/memory-store.js';
+export type { MemoryKeyStoreOptions } from './store/memory-store.js';
 export { KeyManagerError, KeywardConfigError, KeywardError } from './errors.js';
 export type {
   AuthFailure,
@@ -42,6 +43,7 @@ export type { KeyManager, KeyManagerOptions, CreatedKey, KeyPage, ListPageOption
 export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './keys/key-input.js';
 export type { FailureBody, FailureResponse, ResponseOptions } from './http/responses.js';
 export type { ScopePolicy, ScopePolicyOption } from './management/scope-policy.js';
+export type { ManagementAuthenticate, ManagementClaims, ManagementPrincipal, SessionPrincipal } from './management/principal.js';
 export { MemoryRateLimitStore } from './ratelimit/memory-rate-limit-store.js';
 export { parseRateLimit } from './ratelimit/limits.js';
 export type { KeyRateLimit, LimitSubject, QuotaPeriod, QuotaRule, RateLimitRule } from './ratelimit/limits.js';

@@ -247,6 +247,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
     retryAfterSeconds,
     allowedScopes: o.keys?.allowedScopes,
     defaultScopes: o.keys?.defaultScopes ?? [],
+    warn,
   });
   return keyward;
 }

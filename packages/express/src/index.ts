@@ -48,8 +48,8 @@ export interface RateLimitGuardOptions {
   readonly cost: number;
 }
 
-/** Options of {@link apiKeyManagement}. */
-export type ApiKeyManagementOptions = ManagementOptions;
+/** Options of {@link apiKeyManagement}: the management options; `authenticate` receives the Express `req`. */
+export type ApiKeyManagementOptions = ManagementOptions<Request>;
 
 /**
  * The organization a resource belongs to: fixed, or read from the request. Anything but a
@@ -177,8 +177,9 @@ export function requireOrganization(orgId: OrganizationSource): RequestHandler {
 }
 
 /**
- * The management routes (docs/management-api.md), JWT only: `POST /`, `GET /`, `DELETE /:id`,
- * `POST /:id/rotate` below wherever it is mounted. Reads the JSON body itself unless a body parser
+ * The management routes (docs/management-api.md): `POST /`, `GET /`, `GET /me`, `GET|PATCH|DELETE /:id`,
+ * `POST /:id/rotate` below wherever it is mounted, for a Bearer JWT or the `authenticate` option's
+ * session user (given `req`). Reads the JSON body itself unless a body parser
  * already did. Other paths fall through to the next handler. Mount it before a global `apiKeyAuth`.
  *
  * @example
@@ -192,7 +193,7 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
   return (req: Request, res: Response, next: NextFunction) => {
     // A body parser that ran has drained the stream: use its result, else read the stream.
     const body: unknown = req.readableEnded ? req.body : req;
-    api.handle({ method: req.method, path: req.url, headers: nodeRequestHeaders(req), body }).then((answer) => (answer === null ? next() : send(res, answer)), next);
+    api.handle({ method: req.method, path: req.url, headers: nodeRequestHeaders(req), body, raw: req }).then((answer) => (answer === null ? next() : send(res, answer)), next);
   };
 }
 

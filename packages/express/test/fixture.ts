@@ -2,13 +2,13 @@ import { createServer } from 'node:http';
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { Keyward } from '@keyward/core';
-import type { HttpScenarioFixture } from '@keyward/core/testing';
+import type { HttpScenarioFixture, HttpScenarioManagement } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, rateLimit, requireOrganization, requireScopes } from '../src/index.js';
 
 /** The scenario suite's routes (see `HttpScenarioFixture`) on an Express app from `createApp`. */
 export function expressFixture(createApp: typeof express, setup?: (app: express.Express) => void): HttpScenarioFixture {
   return {
-    async start(keyward: Keyward) {
+    async start(keyward: Keyward, management: HttpScenarioManagement) {
       const app = createApp();
       setup?.(app);
       const ok = (req: Request, res: Response) => {
@@ -16,7 +16,7 @@ export function expressFixture(createApp: typeof express, setup?: (app: express.
       };
       const auth = apiKeyAuth(keyward);
       const optional = apiKeyAuth(keyward, { optional: true });
-      app.use('/auth/api-keys', apiKeyManagement(keyward));
+      app.use('/auth/api-keys', apiKeyManagement(keyward, { ...management.options, authenticate: (req) => management.readSession(req.get('cookie')) }));
       app.get('/protected', auth, ok);
       app.get('/optional', optional, ok);
       app.get('/optional/scoped', optional, requireScopes('agents:read'), ok);

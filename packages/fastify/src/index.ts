@@ -13,8 +13,8 @@
  *
  * @module
  */
-import { KeywardConfigError, assertKeyward, checkCost, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
-import type { AuthFailure, OptionNames, Principal, ScopeGuard, ScopeGuardArguments } from '@keyward/core/adapter';
+import { KeywardConfigError, MANAGEMENT_OPTION_NAMES, assertKeyward, checkCost, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
+import type { AuthFailure, ManagementAuthResult, ManagementOptions, OptionNames, ScopeGuard, ScopeGuardArguments } from '@keyward/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyManagementOptions, KeywardPluginOptions, KeywardRouteConfig, OrganizationSource } from './types.js';
@@ -28,7 +28,7 @@ export type { SwaggerTransformInput } from './openapi.js';
 // Fastify hands its own registration options to the plugin function along with ours.
 const REGISTER_OPTIONS = { prefix: true, logLevel: true, logSerializers: true } as const;
 const PLUGIN_OPTIONS: OptionNames<KeywardPluginOptions> = { keyward: true, optional: true };
-const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, bodyLimitBytes: true, scopePolicy: true, prefix: true };
+const MANAGEMENT_OPTIONS: OptionNames<ApiKeyManagementOptions> = { keyward: true, prefix: true, ...MANAGEMENT_OPTION_NAMES };
 
 type Answer = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly json: string };
 const send = (reply: FastifyReply, answer: Answer) => reply.code(answer.status).headers(answer.headers).send(answer.json);
@@ -114,9 +114,10 @@ export const keywardPlugin = fp(plugin, { fastify: '5.x', name: '@keyward/fastif
 export default keywardPlugin;
 
 /**
- * The management routes (docs/management-api.md), JWT only, under the register `prefix`: `POST /`, `GET /`,
- * `DELETE /:id`, `POST /:id/rotate`. They skip API-key auth, authenticate the JWT in `onRequest`
- * (so a refused request's body is never read), and let core read bodies whatever their content
+ * The management routes (docs/management-api.md) under the register `prefix`: `POST /`, `GET /`, `GET /me`,
+ * `GET|PATCH|DELETE /:id`, `POST /:id/rotate`. They skip API-key auth, authenticate the caller in `onRequest`
+ * (the `authenticate` option's session user, given the Fastify `request`, else the Bearer JWT),
+ * so a refused request's body is never read, and let core read bodies whatever their content
  * type, so that bad JSON is keyward's 400 and an oversized body keyward's 413.
  *
  * @example
@@ -125,30 +126,33 @@ export default keywardPlugin;
  * ```
  */
 export const apiKeyManagement: FastifyPluginAsync<ApiKeyManagementOptions> = async (app, options) => {
-  const { keyward, bodyLimitBytes, scopePolicy } = checkOptions('apiKeyManagement', options, { ...MANAGEMENT_OPTIONS, ...REGISTER_OPTIONS });
+  const checked = checkOptions('apiKeyManagement', options, { ...MANAGEMENT_OPTIONS, ...REGISTER_OPTIONS });
+  const { keyward } = checked;
   assertKeyward('apiKeyManagement', keyward);
-  const api = createManagementApi(keyward, { bodyLimitBytes, scopePolicy });
-  const principals = new WeakMap<FastifyRequest, Principal>();
+  // Core's options only: not `keyward`, nor Fastify's register options (prefix, logLevel, ...).
+  const management = Object.fromEntries(Object.entries(checked).filter(([name]) => Object.hasOwn(MANAGEMENT_OPTION_NAMES, name)));
+  const api = createManagementApi<FastifyRequest>(keyward, management as ManagementOptions<FastifyRequest>);
+  const callers = new WeakMap<FastifyRequest, Extract<ManagementAuthResult, { ok: true }>>();
 
   // Hand the request stream to the management API: it reads it after the JWT is verified, stops
   // at its limit (413, connection closed) and answers bad JSON with its own 400, whatever the type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   app.addHook('onRequest', async (request, reply) => {
-    const auth = await api.authenticate(nodeRequestHeaders(request.raw));
+    const auth = await api.authenticate(nodeRequestHeaders(request.raw), request);
     if (!auth.ok) return send(reply, auth.response);
-    principals.set(request, auth.principal);
+    callers.set(request, auth);
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const query = request.url.indexOf('?');
     const path = `/${(request.params as { '*'?: string })['*'] ?? ''}${query === -1 ? '' : request.url.slice(query)}`;
-    const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, ...withPrincipal(principals.get(request)) });
+    const answer = await api.handle({ method: request.method, path, headers: nodeRequestHeaders(request.raw), body: request.body, raw: request, ...authenticated(callers.get(request)) });
     return answer === null ? reply.callNotFound() : send(reply, answer);
   };
   for (const url of ['/', '/*']) app.route({ method: ['GET', 'POST', 'PATCH', 'DELETE'], url, config: { auth: false }, handler });
 };
 
-const withPrincipal = (principal: Principal | undefined) => (principal === undefined ? {} : { principal });
+const authenticated = (auth: Extract<ManagementAuthResult, { ok: true }> | undefined) => (auth === undefined ? {} : { principal: auth.principal, caller: auth.caller });
 
 export { apiKeyLeakReports } from './leak-reports.js';
 export type { ApiKeyLeakReportOptions } from './leak-reports.js';

@@ -21,8 +21,8 @@ export interface KeywardPluginOptions {
   optional?: boolean;
 }
 
-/** Options of {@link apiKeyManagement} (`app.register(apiKeyManagement, { keyward, prefix })`). */
-export interface ApiKeyManagementOptions extends ManagementOptions {
+/** Options of {@link apiKeyManagement} (`app.register(apiKeyManagement, { keyward, prefix })`); `authenticate` receives the Fastify `request`. */
+export interface ApiKeyManagementOptions extends ManagementOptions<FastifyRequest> {
   keyward: Keyward;
   /** Fastify's own register option: where the routes live, e.g. `/auth/api-keys`. */
   prefix?: string;

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Context, Middleware, Next } from 'koa';
-import { KeywardConfigError, assertKeyward, checkCost, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
+import { KeywardConfigError, MANAGEMENT_OPTION_NAMES, assertKeyward, checkCost, checkOptions, createManagementApi, createOrganizationGuard, createScopeGuard, nodeRequestHeaders } from '@keyward/core/adapter';
 import type { AuthFailure, Keyward, ManagementOptions, Principal, RateLimitResult, ScopeGuardArguments, ScopeMode } from '@keyward/core/adapter';
 
 /** What keyward puts in `ctx.state`; use it to type an app: `new Koa<KeywardState>()`. */
@@ -49,7 +49,8 @@ export interface RateLimitGuardOptions {
 }
 
 /** Options of {@link apiKeyManagement}. */
-export interface ApiKeyManagementOptions extends ManagementOptions {
+/** Options of {@link apiKeyManagement}: the management options (`authenticate` receives the Koa `ctx`), and `prefix`. */
+export interface ApiKeyManagementOptions extends ManagementOptions<Context> {
   /** Where the routes live, e.g. `/auth/api-keys`. Default `''`: the path as Koa sees it (behind koa-mount). */
   readonly prefix?: string;
 }
@@ -172,8 +173,9 @@ export function requireOrganization(orgId: OrganizationSource): Middleware {
 }
 
 /**
- * The management routes (docs/management-api.md), JWT only: `POST`, `GET` on `prefix`, `DELETE prefix/:id`,
- * `POST prefix/:id/rotate`. Reads the JSON body itself unless a body parser already did; other
+ * The management routes (docs/management-api.md): `POST`, `GET` on `prefix`, `GET prefix/me`,
+ * `GET|PATCH|DELETE prefix/:id`, `POST prefix/:id/rotate`, for a Bearer JWT or the `authenticate`
+ * option's session user (given `ctx`). Reads the JSON body itself unless a body parser already did; other
  * paths go on to the next middleware. Register it before a global `apiKeyAuth`.
  *
  * @example
@@ -183,7 +185,7 @@ export function requireOrganization(orgId: OrganizationSource): Middleware {
  */
 export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOptions): Middleware {
   assertKeyward('apiKeyManagement', keyward);
-  const { prefix: rawPrefix = '', ...rest } = checkOptions('apiKeyManagement', options, { prefix: true, bodyLimitBytes: true, scopePolicy: true });
+  const { prefix: rawPrefix = '', ...rest } = checkOptions('apiKeyManagement', options, { prefix: true, ...MANAGEMENT_OPTION_NAMES });
   if (typeof rawPrefix !== 'string' || (rawPrefix !== '' && !rawPrefix.startsWith('/'))) {
     throw new KeywardConfigError('apiKeyManagement: "prefix" must be a path starting with "/"');
   }
@@ -194,7 +196,7 @@ export function apiKeyManagement(keyward: Keyward, options?: ApiKeyManagementOpt
     if (prefix !== '' && path !== prefix && !path.startsWith(`${prefix}/`)) return next();
     // A body parser that ran has drained the stream: use its result, else read the stream.
     const body: unknown = ctx.req.readableEnded ? (ctx.request as { body?: unknown }).body : ctx.req;
-    const answer = await api.handle({ method: ctx.method, path: (path.slice(prefix.length) || '/') + ctx.search, headers: nodeRequestHeaders(ctx.req), body });
+    const answer = await api.handle({ method: ctx.method, path: (path.slice(prefix.length) || '/') + ctx.search, headers: nodeRequestHeaders(ctx.req), body, raw: ctx });
     if (answer === null) return next();
     send(ctx, answer);
   };

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type Koa from 'koa';
 import type { Context, Middleware, Next } from 'koa';
 import type { Keyward } from '@keyward/core';
-import type { HttpScenarioFixture } from '@keyward/core/testing';
+import type { HttpScenarioFixture, HttpScenarioManagement } from '@keyward/core/testing';
 import { apiKeyAuth, apiKeyManagement, rateLimit, requireOrganization, requireScopes } from '../src/index.js';
 
 /** Runs `chain` like Koa does (a stand-in for a router in these tests). */
@@ -14,7 +14,7 @@ const chain = (middleware: Middleware[]) => (ctx: Context, next: Next) => {
 /** The scenario suite's routes (see `HttpScenarioFixture`) on a Koa app built with `KoaClass`. */
 export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture {
   return {
-    async start(keyward: Keyward) {
+    async start(keyward: Keyward, management: HttpScenarioManagement) {
       const app = new KoaClass();
       const ok: Middleware = (ctx) => {
         ctx.body = { auth: ctx.state.auth ?? null };
@@ -33,7 +33,7 @@ export function koaFixture(KoaClass: typeof Koa): HttpScenarioFixture {
         '/costly': [apiKeyAuth(keyward, { cost: 5 }), ok],
         '/twice': [auth, auth, rateLimit({ cost: 3 }), rateLimit({ cost: 3 }), requireOrganization('acme'), ok],
       };
-      app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys' }));
+      app.use(apiKeyManagement(keyward, { prefix: '/auth/api-keys', ...management.options, authenticate: (ctx) => management.readSession(ctx.get('cookie') || undefined) }));
       app.use((ctx, next) => {
         const route = routes[ctx.path.replace(/^\/orgs\/[^/]+$/, '/orgs/:org')];
         return ctx.method === 'GET' && route !== undefined ? chain(route)(ctx, next) : next();

@@ -1,6 +1,9 @@
 import type {
   ApiKeyPage,
   ApiKeyRecord,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
   InsertOptions,
   InsertResult,
   InvalidationEvent,
@@ -18,6 +21,8 @@ import type { Database, PostgresClient, Queryable } from './client.js';
 import { MIGRATION_LOCK, isPGlite, missingPoolSettings, toDatabase } from './client.js';
 import { toStoreError, violatedConstraint } from './errors.js';
 import { createInvalidationHub } from './invalidation.js';
+import { insertAudit, selectAudit } from './audit.js';
+import { listLive } from './list.js';
 import { checkStoreOptions } from './options.js';
 import type { PostgresKeyStoreOptions } from './options.js';
 import { iso, recordValues, SELECT_LIST, toRecord, VALUE_PLACEHOLDERS } from './rows.js';
@@ -83,7 +88,7 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   /**
-   * Creates the schema (if configured), the table and its indexes if missing. Idempotent, and safe
+   * Creates the schema (if configured), the key table, its audit table (`<table>_audit`) and their indexes if missing. Idempotent, and safe
    * to run from several instances at once, and beside a `PostgresRateLimitStore.migrate()` creating the
    * same schema: every keyward migration takes one transaction-scoped advisory lock.
    */
@@ -124,24 +129,23 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
-    return this.#run('listByOwner', async () => {
-      const values: unknown[] = [ownerId, iso(query.now), query.limit + 1];
-      let from = '';
-      if (query.after) {
-        values.push(iso(query.after.createdAt), query.after.id);
-        from = 'AND (created_at > $4::timestamptz OR (created_at = $4::timestamptz AND id COLLATE "C" > $5))';
-      }
-      // Served by the partial index of live keys, in its order: revoked keys are never read.
-      const { rows } = await this.#db.query(
-        `SELECT ${SELECT_LIST} FROM ${this.#names.qualified}
-         WHERE owner_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2::timestamptz) ${from}
-         ORDER BY created_at, id COLLATE "C" LIMIT $3`,
-        values,
-      );
-      const records = rows.slice(0, query.limit).map(toRecord);
-      const last = records.at(-1);
-      return { records, next: rows.length > query.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
-    });
+    // Served by the partial index of the owner's live keys, in its order: revoked keys are never read.
+    return this.#run('listByOwner', () => listLive(this.#db, this.#names.qualified, 'owner_id', ownerId, query));
+  }
+
+  /** Every owner's live keys of the organization, through the partial index on (org_id, created_at, id). */
+  async listByOrg(orgId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
+    return this.#run('listByOrg', () => listLive(this.#db, this.#names.qualified, 'org_id', orgId, query));
+  }
+
+  /** Writes the event into `<table>_audit` (created by `migrate()`); an id already there is left unchanged. */
+  async appendAudit(record: AuditRecord): Promise<void> {
+    await this.#run('appendAudit', () => insertAudit(this.#db, this.#names.auditQualified, record));
+  }
+
+  /** The organization's events, newest first, through the index on (org_id, at DESC, id DESC). */
+  async listAudit(orgId: string | null, query: AuditQuery): Promise<AuditPage> {
+    return this.#run('listAudit', () => selectAudit(this.#db, this.#names.auditQualified, orgId, query));
   }
 
   async revoke(id: string, at: Date): Promise<RevokeResult> {

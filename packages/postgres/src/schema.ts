@@ -29,6 +29,14 @@ export interface TableNames {
   readonly ownerIndex: string;
   /** Partial index of the keys not revoked, in `listByOwner` order: a page never walks the owner's revoked keys. */
   readonly liveIndex: string;
+  /** Partial index of the keys not revoked, by organization in list order: `listByOrg` never walks revoked history. */
+  readonly orgLiveIndex: string;
+  /** `"schema"."<table>_audit"` or `"<table>_audit"`, quoted: the audit events. */
+  readonly auditQualified: string;
+  /** Primary key of the audit table (an event id is written once). */
+  readonly auditPrimaryKey: string;
+  /** Index of the audit table on (org_id, at DESC, id DESC): `listAudit` order. */
+  readonly auditIndex: string;
   /** Primary key constraint; a clash is `conflict: 'id'`. */
   readonly primaryKey: string;
   /** LISTEN/NOTIFY channel of invalidation events. */
@@ -58,7 +66,8 @@ const quote = (identifier: string): string => `"${identifier}"`;
 export function tableNames(options: TableOptions = {}): TableNames {
   const table = checkIdentifier(options.table ?? DEFAULT_TABLE, 'table');
   const schema = options.schema === undefined ? null : checkIdentifier(options.schema, 'schema');
-  const qualified = schema === null ? quote(table) : `${quote(schema)}.${quote(table)}`;
+  const qualify = (name: string): string => (schema === null ? quote(name) : `${quote(schema)}.${quote(name)}`);
+  const qualified = qualify(table);
   return {
     qualified,
     schema,
@@ -67,13 +76,17 @@ export function tableNames(options: TableOptions = {}): TableNames {
     nicknameIndex: `${table}_active_nickname_key`,
     ownerIndex: `${table}_owner_created_idx`,
     liveIndex: `${table}_owner_live_idx`,
+    orgLiveIndex: `${table}_org_live_idx`,
     primaryKey: `${table}_pkey`,
+    auditQualified: qualify(`${table}_audit`),
+    auditPrimaryKey: `${table}_audit_pkey`,
+    auditIndex: `${table}_audit_org_at_idx`,
     channel: schema === null ? table : `${schema}_${table}`.slice(0, 63),
   };
 }
 
 /**
- * The DDL of the key table, idempotent (`IF NOT EXISTS` everywhere). With no argument it is
+ * The DDL of the key table and its audit table, idempotent (`IF NOT EXISTS` everywhere). With no argument it is
  * exactly the `schema.sql` file shipped in this package (`@keyward/postgres/schema.sql`), for
  * migration tools that apply SQL files themselves.
  *
@@ -128,5 +141,26 @@ CREATE INDEX IF NOT EXISTS ${quote(n.ownerIndex)} ON ${n.qualified} (owner_id, c
 -- listByOwner: the owner's keys not revoked, by (created_at, id), so a page skips revoked history.
 CREATE INDEX IF NOT EXISTS ${quote(n.liveIndex)} ON ${n.qualified} (owner_id, created_at, id COLLATE "C")
   WHERE revoked_at IS NULL;
+
+-- listByOrg: the same, per organization (every owner's keys), for organization admins.
+CREATE INDEX IF NOT EXISTS ${quote(n.orgLiveIndex)} ON ${n.qualified} (org_id, created_at, id COLLATE "C")
+  WHERE revoked_at IS NULL;
+
+-- Audit events (appendAudit/listAudit): never key material nor hashes. Nothing is deleted by
+-- keyward; prune old events yourself (DELETE ... WHERE at < now() - interval '90 days').
+CREATE TABLE IF NOT EXISTS ${n.auditQualified} (
+  id         text        NOT NULL,
+  type       text        NOT NULL,
+  at         timestamptz NOT NULL,
+  org_id     text,
+  key_id     text,
+  actor      text        NOT NULL,
+  request_id text,
+  data       jsonb       NOT NULL DEFAULT '{}',
+  CONSTRAINT ${quote(n.auditPrimaryKey)} PRIMARY KEY (id)
+);
+
+-- listAudit: an organization's events (org_id NULL: keys without one), newest first.
+CREATE INDEX IF NOT EXISTS ${quote(n.auditIndex)} ON ${n.auditQualified} (org_id, at DESC, id COLLATE "C" DESC);
 `;
 }

@@ -16,6 +16,7 @@ describe('schema.sql', () => {
     expect(sql).toContain('CREATE SCHEMA IF NOT EXISTS "auth";');
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."api_keys"');
     expect(sql).toContain('"api_keys_active_nickname_key"');
+    expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."api_keys_audit"');
   });
 });
 
@@ -71,8 +72,13 @@ describe.skipIf(!reachable)('migrate() on PostgreSQL (DATABASE_URL)', () => {
       [schema, 'api_keys'],
     );
     expect(rows.map((row) => row.indexname)).toEqual([
-      'api_keys_active_nickname_key', 'api_keys_hash_key', 'api_keys_owner_created_idx', 'api_keys_owner_live_idx', 'api_keys_pkey',
+      'api_keys_active_nickname_key', 'api_keys_hash_key', 'api_keys_org_live_idx', 'api_keys_owner_created_idx', 'api_keys_owner_live_idx', 'api_keys_pkey',
     ]);
+    const audit = await pool.query<{ indexname: string }>(
+      'SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 ORDER BY indexname',
+      [schema, 'api_keys_audit'],
+    );
+    expect(audit.rows.map((row) => row.indexname)).toEqual(['api_keys_audit_org_at_idx', 'api_keys_audit_pkey']);
     const types = await pool.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
        AND column_name IN ('created_at', 'metadata', 'scopes')  ORDER BY column_name`,

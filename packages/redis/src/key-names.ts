@@ -8,6 +8,8 @@
  * - `{prefix}:active:<ownerId>` sorted set: the nicknames held, scored by the holder's `expiresAt` (ms, `+inf` for none)
  * - `{prefix}:live:<ownerId>`   sorted set (all scores 0, read by lex): `<createdAt, 16 digits>:<id>` of the
  *   owner's keys not revoked, expired ones until a list passes them
+ * - `{prefix}:org:<orgId>`     sorted set, like `live`, of the organization's keys (every owner's) not revoked
+ * - `{prefix}:audit:<orgId>`   stream of the organization's audit events (`{prefix}:audit:-` for keys without one)
  * - `{prefix}:owner:<ownerId>`  sorted set of every key id, written by version 1 of the store only (unused now)
  * - `{prefix}:invalidations` the pub/sub channel
  */
@@ -24,6 +26,10 @@ export interface KeyNames {
   active(ownerId: string): string;
   /** Name of the owner's live keys, in list order. */
   live(ownerId: string): string;
+  /** Name of the organization's live keys (every owner's), in list order. */
+  orgLive(orgId: string): string;
+  /** Name of the organization's audit stream; `-` stands for `null` (keys without an organization). */
+  audit(orgId: string | null): string;
   /** The invalidation channel. */
   readonly channel: string;
 }
@@ -38,6 +44,8 @@ export function keyNames(prefix: string): KeyNames {
     nicknames: (ownerId) => `${base}nick:${ownerId}`,
     active: (ownerId) => `${base}active:${ownerId}`,
     live: (ownerId) => `${base}live:${ownerId}`,
+    orgLive: (orgId) => `${base}org:${orgId}`,
+    audit: (orgId) => `${base}audit:${orgId ?? '-'}`,
     channel: `${base}invalidations`,
   };
 }

@@ -32,6 +32,12 @@ export interface RedisKeyStoreOptions {
    */
   readonly retainExpiredMs?: number;
   /**
+   * How many audit events each organization's stream keeps (`XADD ... MAXLEN ~`): trimming is
+   * approximate (whole stream nodes), so a stream may hold somewhat more, never fewer. From 1 to
+   * 100 000 000. Default 10 000.
+   */
+  readonly auditMaxLength?: number;
+  /**
    * How often (ms) the subscriber connection is checked with `PING`; one that does not answer
    * within 2 s (or the client's `socketTimeout`) is reconnected, and subscribers get a `reset`. 0
    * turns the check off. Default 5 000.
@@ -50,11 +56,15 @@ export interface ResolvedOptions {
   readonly subscriber: Redis | Cluster | null;
   readonly prefix: string;
   readonly retainExpiredMs: number;
+  readonly auditMaxLength: number;
   readonly heartbeatMs: number;
   readonly warn: (message: string) => void;
 }
 
-const KNOWN: OptionNames<RedisKeyStoreOptions> = { client: true, subscriber: true, prefix: true, retainExpiredMs: true, heartbeatMs: true, logger: true };
+const KNOWN: OptionNames<RedisKeyStoreOptions> = {
+  client: true, subscriber: true, prefix: true, retainExpiredMs: true, auditMaxLength: true, heartbeatMs: true, logger: true,
+};
+const MAX_AUDIT_LENGTH = 100_000_000;
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_RETAIN_MS = 366 * 86_400_000;
 
@@ -62,7 +72,8 @@ const MAX_RETAIN_MS = 366 * 86_400_000;
 export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
   // checkOptions accepts a missing object (adapter options are optional); the store's are not.
   if (options === undefined) fail('options must be an object: new RedisKeyStore({ client })');
-  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000, heartbeatMs = 5_000, logger } = checkOptions('RedisKeyStore', options, KNOWN);
+  const { client, subscriber, prefix = 'keyward', retainExpiredMs = 86_400_000, auditMaxLength = 10_000, heartbeatMs = 5_000, logger } =
+    checkOptions('RedisKeyStore', options, KNOWN);
   if (!looksLikeIoredis(client)) fail('"client" must be an ioredis Redis or Cluster instance');
   if (keyPrefixOf(client) !== '') {
     fail('"client" has an ioredis keyPrefix, which the store\'s Lua scripts cannot see; use the "prefix" option instead');
@@ -77,6 +88,9 @@ export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
   if (typeof retainExpiredMs !== 'number' || !Number.isSafeInteger(retainExpiredMs) || retainExpiredMs < 0 || retainExpiredMs > MAX_RETAIN_MS) {
     fail(`"retainExpiredMs" must be an integer from 0 to ${MAX_RETAIN_MS}, got ${JSON.stringify(retainExpiredMs)}`);
   }
+  if (typeof auditMaxLength !== 'number' || !Number.isSafeInteger(auditMaxLength) || auditMaxLength < 1 || auditMaxLength > MAX_AUDIT_LENGTH) {
+    fail(`"auditMaxLength" must be an integer from 1 to ${MAX_AUDIT_LENGTH}, got ${JSON.stringify(auditMaxLength)}`);
+  }
   if (typeof heartbeatMs !== 'number' || !Number.isSafeInteger(heartbeatMs) || heartbeatMs < 0 || heartbeatMs > 600_000) {
     fail(`"heartbeatMs" must be an integer from 0 to 600000, got ${JSON.stringify(heartbeatMs)}`);
   }
@@ -89,7 +103,7 @@ export function resolveOptions(options: RedisKeyStoreOptions): ResolvedOptions {
   if (missing.length > 0) {
     warn(`RedisKeyStore: the ioredis client lacks ${missing.join(', ')}; without them a connection that goes silent is never replaced and its commands hang (see "Recovery bounds" in the README)`);
   }
-  return { client, subscriber: subscriber ?? null, prefix, retainExpiredMs, heartbeatMs, warn };
+  return { client, subscriber: subscriber ?? null, prefix, retainExpiredMs, auditMaxLength, heartbeatMs, warn };
 }
 
 /**

@@ -2,6 +2,9 @@ import type { Cluster, Redis } from 'ioredis';
 import type {
   ApiKeyPage,
   ApiKeyRecord,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
   InsertOptions,
   InsertResult,
   InvalidationEvent,
@@ -15,6 +18,7 @@ import type {
   UpdateResult,
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
+import { auditMs, encodeAudit, readAudit } from './audit.js';
 import { decodeRecord, encodeRecord, pairsToObject } from './codec.js';
 import { RedisKeyStoreError, storeError } from './errors.js';
 import { SubscriberConnection, createInvalidationHub } from './invalidation.js';
@@ -57,6 +61,7 @@ export class RedisKeyStore implements KeyStore {
   readonly #scripts: Scripted;
   readonly #keys: KeyNames;
   readonly #retainExpiredMs: number;
+  readonly #auditMaxLength: number;
   readonly #subscriber: SubscriberConnection;
   readonly #hub: InvalidationHub;
 
@@ -66,6 +71,7 @@ export class RedisKeyStore implements KeyStore {
     this.#scripts = defineScripts(resolved.client);
     this.#keys = keyNames(resolved.prefix);
     this.#retainExpiredMs = resolved.retainExpiredMs;
+    this.#auditMaxLength = resolved.auditMaxLength;
     this.#subscriber = new SubscriberConnection(resolved.client, resolved.subscriber);
     this.#hub = createInvalidationHub(this.#subscriber, this.#keys.channel, resolved);
   }
@@ -89,9 +95,10 @@ export class RedisKeyStore implements KeyStore {
     const keys = this.#keys;
     const owner = record.ownerId;
     const holds = record.revokedAt === null && record.replacedById === null;
+    const sets = this.#liveSets(record);
     const reply = await this.#run('insert', () =>
-      this.#scripts.keywardV2Insert(
-        keys.byHash(record.hash), keys.byId(record.id), keys.nicknames(owner), keys.active(owner), keys.live(owner),
+      this.#scripts.keywardV3Insert(
+        String(4 + sets.length), keys.byHash(record.hash), keys.byId(record.id), keys.nicknames(owner), keys.active(owner), ...sets,
         keys.base, record.id, record.hash, String(record.createdAt.getTime()), record.nickname, this.#expireAt(record.expiresAt),
         holds ? '1' : '0', activeScore(record.expiresAt), record.revokedAt === null ? liveMember(record.createdAt.getTime(), record.id) : '',
         options.maxActiveKeys === undefined ? '' : String(options.maxActiveKeys),
@@ -102,9 +109,18 @@ export class RedisKeyStore implements KeyStore {
   }
 
   async listByOwner(ownerId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
+    return this.#listLive('listByOwner', this.#keys.live(ownerId), query);
+  }
+
+  /** One page of the organization's live set, walked like an owner's (bounded, dropping expired entries). */
+  async listByOrg(orgId: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
+    return this.#listLive('listByOrg', this.#keys.orgLive(orgId), query);
+  }
+
+  async #listLive(operation: string, setKey: string, query: ListByOwnerQuery): Promise<ApiKeyPage> {
     const after = query.after ? liveMember(query.after.createdAt.getTime(), query.after.id) : '';
-    const reply = await this.#run('listByOwner', () =>
-      this.#scripts.keywardV2ListByOwner(this.#keys.live(ownerId), this.#keys.base, String(query.now.getTime()), String(query.limit), after),
+    const reply = await this.#run(operation, () =>
+      this.#scripts.keywardV2ListLive(setKey, this.#keys.base, String(query.now.getTime()), String(query.limit), after),
     );
     const [next, ...rows] = Array.isArray(reply) ? reply : [''];
     const records: ApiKeyRecord[] = [];
@@ -115,8 +131,23 @@ export class RedisKeyStore implements KeyStore {
     return { records, next: typeof next === 'string' && next !== '' ? parseLiveMember(next) : null };
   }
 
+  /**
+   * Appends the event to its organization's stream (`{prefix}:audit:<orgId>`, `-` for none), trimmed
+   * with `MAXLEN ~ auditMaxLength`: approximate, so the stream may keep somewhat more, never fewer.
+   */
+  async appendAudit(record: AuditRecord): Promise<void> {
+    await this.#run('appendAudit', () =>
+      this.#scripts.keywardV1AppendAudit(this.#keys.audit(record.orgId), auditMs(record.at), String(this.#auditMaxLength), ...encodeAudit(record)),
+    );
+  }
+
+  /** The organization's events, newest first (append order), read with `XREVRANGE`. */
+  async listAudit(orgId: string | null, query: AuditQuery): Promise<AuditPage> {
+    return this.#run('listAudit', () => readAudit(this.#client, this.#keys.audit(orgId), orgId, query));
+  }
+
   async revoke(id: string, at: Date): Promise<RevokeResult> {
-    const reply = await this.#run('revoke', () => this.#scripts.keywardV2Revoke(this.#keys.byId(id), this.#keys.base, String(at.getTime())));
+    const reply = await this.#run('revoke', () => this.#scripts.keywardV3Revoke(this.#keys.byId(id), this.#keys.base, String(at.getTime())));
     if (reply === 'not_found' || reply === 'not_active') return { ok: false, conflict: reply };
     const record = decodeRecord(pairsToObject(reply));
     if (record === null) throw new RedisKeyStoreError('revoke', 'unexpected_reply');
@@ -126,9 +157,10 @@ export class RedisKeyStore implements KeyStore {
   async rotate(oldId: string, next: ApiKeyRecord, oldExpiresAt: Date): Promise<RotateResult> {
     const keys = this.#keys;
     const owner = next.ownerId;
+    const sets = this.#liveSets(next);
     const reply = await this.#run('rotate', () =>
-      this.#scripts.keywardV2Rotate(
-        keys.byId(oldId), keys.byHash(next.hash), keys.byId(next.id), keys.nicknames(owner), keys.active(owner), keys.live(owner),
+      this.#scripts.keywardV3Rotate(
+        String(5 + sets.length), keys.byId(oldId), keys.byHash(next.hash), keys.byId(next.id), keys.nicknames(owner), keys.active(owner), ...sets,
         keys.base, oldId, next.id, next.hash, String(next.createdAt.getTime()), next.nickname, this.#expireAt(next.expiresAt),
         String(oldExpiresAt.getTime()), this.#expireAt(oldExpiresAt), activeScore(next.expiresAt),
         liveMember(next.createdAt.getTime(), next.id), ...encodeRecord(next),
@@ -146,7 +178,7 @@ export class RedisKeyStore implements KeyStore {
     const expires = patch.expiresAt === undefined ? 'keep' : patch.expiresAt === null ? '' : String(patch.expiresAt.getTime());
     const deadline = patch.expiresAt === undefined ? '' : this.#expireAt(patch.expiresAt);
     const reply = await this.#run('update', () =>
-      this.#scripts.keywardV2Update(this.#keys.byId(id), this.#keys.base, String(at.getTime()), patch.nickname ?? '', expires, deadline, ...fields),
+      this.#scripts.keywardV3Update(this.#keys.byId(id), this.#keys.base, String(at.getTime()), patch.nickname ?? '', expires, deadline, ...fields),
     );
     if (reply === 'not_found' || reply === 'not_active' || reply === 'nickname') return { ok: false, conflict: reply };
     const record = decodeRecord(pairsToObject(reply));
@@ -194,6 +226,13 @@ export class RedisKeyStore implements KeyStore {
   async close(): Promise<void> {
     await this.#hub.close();
     this.#subscriber.release();
+  }
+
+  /** The live sets a new record goes into: its owner's, and its organization's when it has one. */
+  #liveSets(record: ApiKeyRecord): string[] {
+    const sets = [this.#keys.live(record.ownerId)];
+    if (record.orgId !== null) sets.push(this.#keys.orgLive(record.orgId));
+    return sets;
   }
 
   /** The epoch-ms Redis TTL deadline of a record expiring at `expiresAt`, '' for none. */

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { APPEND_AUDIT } from './audit-script.js';
 
 /**
  * The Lua scripts of the store, registered on the user's client with ioredis `defineCommand`
@@ -34,17 +35,22 @@ local function pruneExpired(nickKey, activeKey, at)
   end
   if #expired > 0 then redis.call('ZREMRANGEBYSCORE', activeKey, '-inf', at) end
 end
--- Stores a new record (its fields are ARGV[firstField..]), its id pointer and its live-set entry.
-local function addRecord(recordKey, idKey, liveKey, hash, liveMember, at, firstField)
+-- Stores a new record (its fields are ARGV[firstField..]), its id pointer and its entries in the
+-- owner's live set and, when it has an organization (orgKey not nil), the organization's.
+local function addRecord(recordKey, idKey, liveKey, orgKey, hash, liveMember, at, firstField)
   redis.call('HSET', recordKey, unpack(ARGV, firstField))
   redis.call('SET', idKey, hash)
-  if liveMember ~= '' then redis.call('ZADD', liveKey, 0, liveMember) end
+  if liveMember ~= '' then
+    redis.call('ZADD', liveKey, 0, liveMember)
+    if orgKey then redis.call('ZADD', orgKey, 0, liveMember) end
+  end
   if at ~= '' then expireAt(recordKey, idKey, at) end
 end
 `;
 
 /**
- * KEYS: record, id pointer, nick hash, active set, live set. ARGV: base, id, hash, createdAt,
+ * KEYS: record, id pointer, nick hash, active set, live set[, org set when the record has an
+ * organization] (the caller passes their number first). ARGV: base, id, hash, createdAt,
  * nickname, expireAt|'', holds ('1' when not revoked nor replaced), active score (expiresAt|'+inf'),
  * live member|'', max active|'', fields...
  */
@@ -58,12 +64,13 @@ if ARGV[7] == '1' then
   redis.call('HSET', KEYS[3], ARGV[5], ARGV[2])
   redis.call('ZADD', KEYS[4], ARGV[8], ARGV[5])
 end
-addRecord(KEYS[1], KEYS[2], KEYS[5], ARGV[3], ARGV[9], ARGV[6], 11)
+addRecord(KEYS[1], KEYS[2], KEYS[5], KEYS[6], ARGV[3], ARGV[9], ARGV[6], 11)
 return 'ok'
 `;
 
 /**
- * KEYS: old id pointer, new record, new id pointer, nick hash, active set, live set. ARGV: base,
+ * KEYS: old id pointer, new record, new id pointer, nick hash, active set, live set[, org set of the
+ * new record] (their number first). ARGV: base,
  * oldId, newId, newHash, createdAt, nickname, new expireAt|'', old expiresAt, old expireAt,
  * active score, live member, fields...
  */
@@ -87,20 +94,20 @@ redis.call('HSET', KEYS[4], ARGV[6], ARGV[3])
 redis.call('ZADD', KEYS[5], ARGV[10], ARGV[6])
 redis.call('HSET', oldKey, 'replacedById', ARGV[3], 'expiresAt', ARGV[8], 'updatedAt', ARGV[5])
 expireAt(oldKey, KEYS[1], ARGV[9])
-addRecord(KEYS[2], KEYS[3], KEYS[6], ARGV[4], ARGV[11], ARGV[7], 12)
+addRecord(KEYS[2], KEYS[3], KEYS[6], KEYS[7], ARGV[4], ARGV[11], ARGV[7], 12)
 return 'ok'
 `;
 
 /**
  * KEYS: id pointer. ARGV: base, revokedAt (epoch ms). Revokes a record not revoked and not expired
  * at revokedAt: sets revokedAt and updatedAt, releases its nickname if it holds it, and drops it
- * from the owner's live set. Returns the record's fields, or 'not_found' / 'not_active'.
+ * from the owner's live set and its organization's. Returns the record's fields, or 'not_found' / 'not_active'.
  */
 const REVOKE = `${PRELUDE}
 local hash = redis.call('GET', KEYS[1])
 if not hash then return 'not_found' end
 local key = base .. 'h:' .. hash
-local f = redis.call('HMGET', key, 'id', 'revokedAt', 'expiresAt', 'nickname', 'ownerId', 'createdAt')
+local f = redis.call('HMGET', key, 'id', 'revokedAt', 'expiresAt', 'nickname', 'ownerId', 'createdAt', 'orgId')
 if not f[1] then return 'not_found' end
 if f[2] or (f[3] and tonumber(f[3]) <= tonumber(ARGV[2])) then return 'not_active' end
 redis.call('HSET', key, 'revokedAt', ARGV[2], 'updatedAt', ARGV[2])
@@ -109,7 +116,9 @@ if redis.call('HGET', nickKey, f[4]) == f[1] then
   redis.call('HDEL', nickKey, f[4])
   redis.call('ZREM', base .. 'active:' .. f[5], f[4])
 end
-redis.call('ZREM', base .. 'live:' .. f[5], string.rep('0', 16 - #f[6]) .. f[6] .. ':' .. f[1])
+local member = string.rep('0', 16 - #f[6]) .. f[6] .. ':' .. f[1]
+redis.call('ZREM', base .. 'live:' .. f[5], member)
+if f[7] then redis.call('ZREM', base .. 'org:' .. f[7], member) end
 return redis.call('HGETALL', key)
 `;
 
@@ -118,14 +127,15 @@ return redis.call('HGETALL', key)
  * else epoch ms), its Redis TTL deadline|'', then the fields to set (updatedAt first). Updates a
  * record active at `at` (not revoked, not replaced, not expired): a new nickname must be free among
  * the owner's holders once the expired ones are pruned; the record's entry in the owner's `nick` hash
- * and `active` set follows its nickname and expiry. Returns the record's fields, or 'not_found' /
- * 'not_active' / 'nickname'.
+ * and `active` set follows its nickname and expiry, and its entries in the owner's and the
+ * organization's live sets are (re)written, since it is live. Returns the record's fields, or
+ * 'not_found' / 'not_active' / 'nickname'.
  */
 const UPDATE = `${PRELUDE}
 local hash = redis.call('GET', KEYS[1])
 if not hash then return 'not_found' end
 local key = base .. 'h:' .. hash
-local f = redis.call('HMGET', key, 'id', 'revokedAt', 'replacedById', 'expiresAt', 'nickname', 'ownerId')
+local f = redis.call('HMGET', key, 'id', 'revokedAt', 'replacedById', 'expiresAt', 'nickname', 'ownerId', 'createdAt', 'orgId')
 if not f[1] then return 'not_found' end
 if f[2] or f[3] or (f[4] and tonumber(f[4]) <= tonumber(ARGV[2])) then return 'not_active' end
 local nickKey, activeKey = base .. 'nick:' .. f[6], base .. 'active:' .. f[6]
@@ -147,6 +157,9 @@ if ARGV[4] ~= 'keep' then
   if ARGV[4] == '' then redis.call('HDEL', key, 'expiresAt') else redis.call('HSET', key, 'expiresAt', ARGV[4]) end
   expireAt(key, KEYS[1], ARGV[5])
 end
+local member = string.rep('0', 16 - #f[7]) .. f[7] .. ':' .. f[1]
+redis.call('ZADD', base .. 'live:' .. f[6], 0, member)
+if f[8] then redis.call('ZADD', base .. 'org:' .. f[8], 0, member) end
 redis.call('HSET', key, unpack(ARGV, 6))
 return redis.call('HGETALL', key)
 `;
@@ -176,13 +189,13 @@ return redis.call('HGETALL', ARGV[1] .. 'h:' .. hash)
 `;
 
 /**
- * KEYS: live set. ARGV: base, now (epoch ms), limit, start member|''. Walks the owner's live set
+ * KEYS: live set (an owner's or an organization's). ARGV: base, now (epoch ms), limit, start member|''. Walks the live set
  * from after the start member, at most `4 * limit + 16` entries: collects up to `limit` records not
  * revoked and not expired at now, and drops on the way the entries of records expired (or evicted
  * by Redis). Returns { next member|'', fields of each record... }: next is the last record's member
  * when more may follow, or the last entry examined when the walk ran out of budget.
  */
-const LIST_BY_OWNER = `
+const LIST_LIVE = `
 local base, now, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local budget = limit * 4 + 16
 local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
@@ -213,13 +226,15 @@ return reply
 
 /** ioredis command names, versioned so another version of this package on the same client never clashes. */
 export const SCRIPTS = {
-  keywardV2Insert: { lua: INSERT, numberOfKeys: 5 },
-  keywardV2Rotate: { lua: ROTATE, numberOfKeys: 6 },
-  keywardV2Revoke: { lua: REVOKE, numberOfKeys: 1 },
-  keywardV2Update: { lua: UPDATE, numberOfKeys: 1 },
+  // Insert and rotate take 5-6 / 6-7 keys (the organization's live set only for a key that has one): the caller passes the count.
+  keywardV3Insert: { lua: INSERT },
+  keywardV3Rotate: { lua: ROTATE },
+  keywardV3Revoke: { lua: REVOKE, numberOfKeys: 1 },
+  keywardV3Update: { lua: UPDATE, numberOfKeys: 1 },
   keywardV1Touch: { lua: TOUCH },
   keywardV1GetById: { lua: GET_BY_ID, numberOfKeys: 1 },
-  keywardV2ListByOwner: { lua: LIST_BY_OWNER, numberOfKeys: 1 },
+  keywardV2ListLive: { lua: LIST_LIVE, numberOfKeys: 1 },
+  keywardV1AppendAudit: { lua: APPEND_AUDIT, numberOfKeys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

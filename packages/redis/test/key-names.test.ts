@@ -13,7 +13,7 @@ describe('key names', () => {
     const names = keyNames('keyward');
     const all = [
       names.byHash('ab'.repeat(32)), names.byId('key_123'), names.nicknames('user_1'), names.active('user_1'), names.live('user_1'),
-      names.live('}{evil}'), names.nicknames(''), names.byId('{other}'), names.channel,
+      names.live('}{evil}'), names.orgLive('org_1'), names.orgLive('}{evil}'), names.nicknames(''), names.byId('{other}'), names.channel,
     ];
     for (const name of all) {
       expect(name.startsWith('{keyward}:')).toBe(true);
@@ -24,6 +24,7 @@ describe('key names', () => {
     expect(`${names.base}h:${'ab'.repeat(32)}`).toBe(names.byHash('ab'.repeat(32)));
     expect(`${names.base}id:key_123`).toBe(names.byId('key_123'));
     expect([`${names.base}nick:u`, `${names.base}active:u`, `${names.base}live:u`]).toEqual([names.nicknames('u'), names.active('u'), names.live('u')]);
+    expect(`${names.base}org:o`).toBe(names.orgLive('o'));
   });
 
   it('keeps stores with different prefixes apart', () => {

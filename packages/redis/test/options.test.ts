@@ -17,7 +17,7 @@ const construct = (options: unknown) => () => new RedisKeyStore(options as Redis
 describe('RedisKeyStore options', () => {
   it('accepts a client alone, or with a subscriber, a prefix and a retention', () => {
     expect(new RedisKeyStore({ client }).hashTag).toBe('{keyward}');
-    expect(new RedisKeyStore({ client, subscriber: other, prefix: 'app:keys', retainExpiredMs: 0 }).hashTag).toBe('{app:keys}');
+    expect(new RedisKeyStore({ client, subscriber: other, prefix: 'app:keys', retainExpiredMs: 0, auditMaxLength: 500 }).hashTag).toBe('{app:keys}');
   });
 
   it('names unknown options', () => {
@@ -34,6 +34,9 @@ describe('RedisKeyStore options', () => {
     ['an empty prefix', { client, prefix: '' }, /"prefix" must be/],
     ['a negative retention', { client, retainExpiredMs: -1 }, /"retainExpiredMs" must be/],
     ['a fractional retention', { client, retainExpiredMs: 1.5 }, /"retainExpiredMs" must be/],
+    ['an audit length of 0', { client, auditMaxLength: 0 }, /"auditMaxLength" must be/],
+    ['a fractional audit length', { client, auditMaxLength: 2.5 }, /"auditMaxLength" must be/],
+    ['an audit length as a string', { client, auditMaxLength: '100' }, /"auditMaxLength" must be/],
   ])('refuses %s', (_title, options, message) => {
     expect(construct(options)).toThrowError(KeywardConfigError);
     expect(construct(options)).toThrowError(message);

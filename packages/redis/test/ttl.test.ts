@@ -73,13 +73,17 @@ describe.skipIf(!reachable)('Redis TTL of keys with an expiry', () => {
       const result = await verifier.authenticate({ 'x-api-key': retained.key });
       expect(!result.ok && result.failure.code).toBe('expired_api_key');
 
-      const evicted = await evictingMinter.keys.create({ ownerId: owner, orgId: null, nickname: 'gone', expiresAt });
+      const evicted = await evictingMinter.keys.create({ ownerId: owner, orgId: 'org_evicted', nickname: 'gone', expiresAt });
       const gone = await evictingVerifier.authenticate({ 'x-api-key': evicted.key });
       expect(!gone.ok && gone.failure.code).toBe('invalid_api_key');
       expect(await client.zcard(`{${prefix}}:live:${owner}`)).toBe(2);
       const page = await evicting.listByOwner(owner, { now: new Date(past() - HOUR), limit: 100 });
       expect(page.records.map((r) => r.id)).toEqual([retained.record.id]);
       expect(await client.zcard(`{${prefix}}:live:${owner}`)).toBe(1); // the evicted key's entry was dropped
+      // Its organization's entry too, by the first listByOrg that passes it.
+      expect(await client.zcard(`{${prefix}}:org:org_evicted`)).toBe(1);
+      expect((await evicting.listByOrg('org_evicted', { now: new Date(past() - HOUR), limit: 100 })).records).toEqual([]);
+      expect(await client.zcard(`{${prefix}}:org:org_evicted`)).toBe(0);
     } finally {
       await Promise.all([minter, verifier, evictingMinter, evictingVerifier].map((keyward) => keyward.close()));
       await evicting.close();

@@ -6,7 +6,9 @@ import { generateKey, keyStart } from './key-format.js';
 import type { Runtime } from '../runtime.js';
 import { isValidGrant } from '../verify/scopes.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
-import { decodeCursor, encodeCursor, readPageLimit } from './list-cursor.js';
+import { checkScope, keyLimit, nicknameTaken, notFound } from './owner-scope.js';
+import type { OwnerScope } from './owner-scope.js';
+import { collectPages, decodeCursor, encodeCursor, readPageLimit } from './list-cursor.js';
 import type { KeyPage, ListPageOptions } from './list-cursor.js';
 import { readCreateInput, readGracePeriod, readUpdateInput, toApiKeyInfo, updatePatch } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
@@ -16,6 +18,7 @@ import { createdEvent, revokedEvent, rotatedEvent, updatedEvent } from '../event
 
 export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
 export type { KeyPage, ListPageOptions } from './list-cursor.js';
+export type { OwnerScope } from './owner-scope.js';
 
 /** Key-manager settings. */
 export interface KeyManagerOptions {
@@ -42,27 +45,8 @@ export interface CreatedKey {
   readonly record: ApiKeyInfo;
 }
 
-/**
- * Who is asking: when given, the key must belong to this owner and organization (else `not_owner`).
- * `actor` and `requestId` only label the operation's event (default actor `system`).
- */
-export interface OwnerScope extends ActorContext {
-  readonly ownerId?: string;
-  /** The caller's organization (`null` for none): when given, the key's `orgId` must be the same. */
-  readonly orgId?: string | null;
-}
-
 /** What a new key copies from its request (create) or from the key it replaces (rotate). */
 type MintFields = Pick<ApiKeyRecord, 'ownerId' | 'orgId' | 'nickname' | 'scopes' | 'metadata' | 'expiresAt'>;
-
-/** Throws `not_owner` unless the record is within the scope (owner and organization, when given); a malformed scope is a caller error. */
-function checkScope(record: ApiKeyRecord, scope: OwnerScope | null | undefined): void {
-  const ownerId = scope?.ownerId ?? undefined;
-  const orgId = scope?.orgId;
-  if (ownerId !== undefined && typeof ownerId !== 'string') throw new KeyManagerError('invalid_input', 'ownerId must be a string.', { field: 'ownerId' });
-  if (orgId !== undefined && orgId !== null && typeof orgId !== 'string') throw new KeyManagerError('invalid_input', 'orgId must be a string or null.', { field: 'orgId' });
-  if ((ownerId !== undefined && record.ownerId !== ownerId) || (orgId !== undefined && record.orgId !== orgId)) throw notOwner();
-}
 
 interface ManagerDeps {
   readonly store: KeyStore;
@@ -123,15 +107,7 @@ export class KeyManager {
    * Reads every page of {@link listPage}: prefer `listPage` where a response must stay small.
    */
   async list(ownerId: string): Promise<ApiKeyInfo[]> {
-    const items: ApiKeyInfo[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: KeyPage = await this.listPage(ownerId, { limit: 100, cursor });
-      items.push(...page.items);
-      // A store that hands back the position it was given would loop forever: stop there.
-      cursor = page.nextCursor === cursor ? null : page.nextCursor;
-    } while (cursor !== null);
-    return items;
+    return collectPages((cursor) => this.listPage(ownerId, { limit: 100, cursor }));
   }
 
   /**
@@ -147,12 +123,45 @@ export class KeyManager {
    */
   async listPage(ownerId: string, options?: ListPageOptions | null): Promise<KeyPage> {
     if (typeof ownerId !== 'string' || ownerId.length === 0) throw new KeyManagerError('invalid_input', 'ownerId is required.', { field: 'ownerId' });
+    return this.#page('ownerId', ownerId, options);
+  }
+
+  /**
+   * Every live key of an organization (any owner), oldest first: what an organization admin sees.
+   * Reads every page of {@link listOrgPage}: prefer `listOrgPage` where a response must stay small.
+   *
+   * @example
+   * ```ts
+   * const keys = await keyward.keys.listOrg('acme'); // keys[i].ownerId says whose key it is
+   * ```
+   */
+  async listOrg(orgId: string): Promise<ApiKeyInfo[]> {
+    return collectPages((cursor) => this.listOrgPage(orgId, { limit: 100, cursor }));
+  }
+
+  /**
+   * One page of an organization's live keys (any owner), in the order and with the cursor rules of
+   * {@link listPage}. Reads `store.listByOrg`.
+   *
+   * @example
+   * ```ts
+   * const page = await keyward.keys.listOrgPage('acme', { limit: 50 });
+   * ```
+   */
+  async listOrgPage(orgId: string, options?: ListPageOptions | null): Promise<KeyPage> {
+    if (typeof orgId !== 'string' || orgId.length === 0) throw new KeyManagerError('invalid_input', 'orgId is required.', { field: 'orgId' });
+    return this.#page('orgId', orgId, options);
+  }
+
+  /** One page of live keys by owner or by organization; records outside it (a lax store) are dropped. */
+  async #page(field: 'ownerId' | 'orgId', value: string, options: ListPageOptions | null | undefined): Promise<KeyPage> {
     const limit = readPageLimit(options?.limit);
     const after = decodeCursor(options?.cursor);
     const now = this.#d.runtime.now();
-    const page = await this.#call(() => this.#d.store.listByOwner(ownerId, { now: new Date(now), limit, after }));
+    const query = { now: new Date(now), limit, after };
+    const page = await this.#call(() => (field === 'ownerId' ? this.#d.store.listByOwner(value, query) : this.#d.store.listByOrg(value, query)));
     const items = page.records
-      .filter((r) => r.ownerId === ownerId && r.revokedAt === null && (r.expiresAt === null || r.expiresAt.getTime() > now))
+      .filter((r) => r[field] === value && r.revokedAt === null && (r.expiresAt === null || r.expiresAt.getTime() > now))
       .map((r) => this.#info(r));
     return { items, nextCursor: page.next === null ? null : encodeCursor(page.next) };
   }
@@ -304,10 +313,3 @@ export class KeyManager {
     }
   }
 }
-
-const notFound = () => new KeyManagerError('not_found', 'API key not found.');
-const notOwner = () => new KeyManagerError('not_owner', 'This API key belongs to another account.');
-const keyLimit = (max: number) =>
-  new KeyManagerError('key_limit', `This account already has ${max} active API keys; revoke one before creating another.`);
-const nicknameTaken = (nickname: string) =>
-  new KeyManagerError('nickname_conflict', `An API key named ${JSON.stringify(nickname)} already exists.`, { field: 'nickname' });

@@ -51,3 +51,16 @@ export function decodeCursor(cursor: unknown): ListPosition | null {
   if (Number.isNaN(createdAt.getTime())) throw bad();
   return { createdAt, id: match[2]! };
 }
+
+/** Every item of a paged listing: pages from `fetchPage` until `nextCursor` is `null`. */
+export async function collectPages(fetchPage: (cursor: string | null) => Promise<KeyPage>): Promise<ApiKeyInfo[]> {
+  const items: ApiKeyInfo[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: KeyPage = await fetchPage(cursor);
+    items.push(...page.items);
+    // A store that hands back the position it was given would loop forever: stop there.
+    cursor = page.nextCursor === cursor ? null : page.nextCursor;
+  } while (cursor !== null);
+  return items;
+}

@@ -4,7 +4,6 @@ import { T0, setup } from '../../test/helpers.js';
 import { MemoryKeyStore } from '../store/memory-store.js';
 import type { KeywardEvent } from '../events/types.js';
 import { createManagementApi } from './management.js';
-import { rolesOf } from './principal-roles.js';
 
 const SECRET = 'management-secret-0123456789-0123456789';
 
@@ -79,12 +78,5 @@ describe('management events and GET /audit', () => {
     expect((await call('GET', '/audit?limit=0', admin)).status).toBe(422);
     expect((await call('GET', '/audit?cursor=%%%', admin)).body).toMatchObject({ code: 'invalid_input', field: 'cursor' });
     await expect(call('POST', '/audit', admin, '{}')).rejects.toThrow('not a management route'); // passed on
-  });
-
-  it('reads roles from an array or a space-separated roles claim', () => {
-    const principal = (roles: unknown) => ({ type: 'jwt', keyId: null, ownerId: 'u', orgId: 'o', nickname: null, scopes: [], environment: null, expiresAt: null, metadata: { roles } }) as const;
-    expect(rolesOf(principal(['admin', 3, 'x']))).toEqual(['admin', 'x']);
-    expect(rolesOf(principal(' admin  billing '))).toEqual(['admin', 'billing']);
-    expect(rolesOf(principal(undefined))).toEqual([]);
   });
 });

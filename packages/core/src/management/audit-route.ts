@@ -2,21 +2,11 @@ import { KeyManagerError } from '../errors.js';
 import { eventContextOf } from '../events/registry.js';
 import type { Keyward } from '../keyward.js';
 import type { AuditPosition, AuditRecord } from '../store/key-store.js';
-import type { Principal } from '../verify/principal.js';
-import { isOrgAdmin } from './principal-roles.js';
 import type { ManagementResponse } from './responses.js';
 import { reply } from './responses.js';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
-
-/** `GET /audit` (with its query string), or `null` for any other request. */
-export function matchAuditRoute(method: string, path: string): URLSearchParams | null {
-  const query = path.indexOf('?');
-  const parts = (query === -1 ? path : path.slice(0, query)).split('/').filter((part) => part !== '');
-  if (method.toUpperCase() !== 'GET' || parts.length !== 1 || parts[0] !== 'audit') return null;
-  return new URLSearchParams(query === -1 ? '' : path.slice(query + 1));
-}
 
 const invalid = (field: string, message: string) => new KeyManagerError('invalid_input', message, { field });
 
@@ -46,12 +36,12 @@ const shown = (r: AuditRecord) => ({
 
 /**
  * `GET <mount>/audit?limit=&cursor=`: the caller's organization's audit events, newest first, for
- * organization admins only (a member is 403 `forbidden_role`). `{ events, nextCursor }`; `nextCursor`
+ * organization admins (`adminRole`, with an organization) only (a member is 403 `forbidden_role`). `{ events, nextCursor }`; `nextCursor`
  * is `null` on the last page. A store without audit records answers 404. Store errors and bad
  * input are thrown as `KeyManagerError` for the management API to answer.
  */
-export async function serveAudit(keyward: Keyward, principal: Principal, query: URLSearchParams, adminRole?: string): Promise<ManagementResponse> {
-  if (!isOrgAdmin(principal, adminRole)) {
+export async function serveAudit(keyward: Keyward, admin: boolean, orgId: string | null, query: URLSearchParams): Promise<ManagementResponse> {
+  if (!admin || orgId === null) {
     return reply(403, { status: 403, error: 'Forbidden', code: 'forbidden_role', message: 'Only organization admins may read the audit log.' });
   }
   const store = eventContextOf(keyward)?.store;
@@ -62,10 +52,10 @@ export async function serveAudit(keyward: Keyward, principal: Principal, query: 
   const before = decodeCursor(query.get('cursor'));
   let page;
   try {
-    page = await store.listAudit(principal.orgId, { limit, before });
+    page = await store.listAudit(orgId, { limit, before });
   } catch (cause) {
     throw new KeyManagerError('store_unavailable', 'The key store is unavailable.', { cause });
   }
-  const records = page.records.filter((r) => r.orgId === principal.orgId).slice(0, limit);
+  const records = page.records.filter((r) => r.orgId === orgId).slice(0, limit);
   return reply(200, { events: records.map(shown), nextCursor: page.next === null ? null : encodeCursor(page.next) });
 }

@@ -17,6 +17,8 @@ export interface ManagementContext {
   readonly allowedScopes: readonly string[] | undefined;
   /** `keys.defaultScopes` (default none). */
   readonly defaultScopes: readonly string[];
+  /** The instance's `logger` (never given key material); a no-op with `logger: false`. */
+  readonly warn: (message: string) => void;
 }
 
 const contexts = new WeakMap<object, ManagementContext>();

@@ -45,7 +45,7 @@ describe('createManagementApi', () => {
     expect(list.status).toBe(200);
     const apiKeys = list.body.apiKeys as Record<string, unknown>[];
     expect(apiKeys).toHaveLength(1);
-    expect(Object.keys(apiKeys[0]!).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'nickname', 'scopes', 'start', 'updatedAt']);
+    expect(Object.keys(apiKeys[0]!).sort()).toEqual(['createdAt', 'createdBy', 'expiresAt', 'id', 'lastUsedAt', 'nickname', 'scopes', 'start', 'updatedAt']);
     expect(list.json).not.toContain(key);
 
     const rotated = await call('POST', `/${created.body.id as string}/rotate?x=1`, alice, { gracePeriodSeconds: 60 });

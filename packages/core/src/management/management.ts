@@ -1,27 +1,31 @@
 import type { HeaderInput } from '../verify/credentials.js';
-import { KeyManagerError, KeywardConfigError } from '../errors.js';
+import { KeywardConfigError } from '../errors.js';
 import { checkOptions } from '../options.js';
-import type { ApiKeyInfo, UpdateKeyInput } from '../keys/key-input.js';
+import type { OptionNames } from '../options.js';
 import type { Keyward } from '../keyward.js';
 import type { Principal } from '../verify/principal.js';
-import { authenticateCaller } from './authenticate.js';
-import { readJsonObject } from './body.js';
+import { callerResolver } from './caller.js';
+import type { CallerOutcome } from './caller.js';
 import { managementContextOf } from './context.js';
+import { csrfProblem } from './csrf.js';
+import { checkScopeDescriptions } from './me.js';
+import type { ManagementAuthenticate, ManagementClaims, ManagementPrincipal } from './principal.js';
+import { checkClaims, policyPrincipal } from './principal.js';
 import type { ManagementResponse } from './responses.js';
-import { problemOf, problemResponse, reply } from './responses.js';
+import { problemOf, problemResponse } from './responses.js';
+import { matchRoute } from './routes.js';
 import { compileScopePolicy } from './scope-policy.js';
-import { matchAuditRoute, serveAudit } from './audit-route.js';
-import { readRequestId } from '../events/key-events.js';
-import { readHeader } from '../verify/credentials.js';
 import type { ScopePolicyOption } from './scope-policy.js';
+import { serveRoute } from './serve.js';
 
 export type { ManagementResponse } from './responses.js';
+export type { ManagementAuthenticate, ManagementClaims, ManagementPrincipal, SessionPrincipal } from './principal.js';
 
 /** A management request as an adapter sees it. */
 export interface ManagementRequest {
   /** HTTP method, any case. */
   readonly method: string;
-  /** The path below the mount point: `/`, `/:id` or `/:id/rotate` (with its query string: `GET /?limit=&cursor=` pages). */
+  /** The path below the mount point: `/`, `/me`, `/:id` or `/:id/rotate` (with its query string: `GET /?limit=&cursor=` pages). */
   readonly path: string;
   readonly headers: HeaderInput;
   /**
@@ -29,168 +33,130 @@ export interface ManagementRequest {
    * (anything async-iterable, read only after authentication), or `undefined` for none.
    */
   readonly body?: unknown;
+  /** The framework request (Express `req`, Fastify `request`, Koa `ctx`), handed to the `authenticate` option. */
+  readonly raw?: unknown;
   /** A principal from {@link ManagementApi.authenticate}, when the adapter authenticated earlier. */
   readonly principal?: Principal;
+  /** The management caller from {@link ManagementApi.authenticate}, when the adapter authenticated earlier (pass it with `principal`). */
+  readonly caller?: ManagementPrincipal;
 }
 
-/** Options of {@link createManagementApi}. */
-export interface ManagementOptions {
+/** Options of {@link createManagementApi}; `R` is the framework request `authenticate` receives. */
+export interface ManagementOptions<R = unknown> {
   /** Largest request body read, in bytes (default 64 KiB); larger is a 413 and the rest is not read. */
   readonly bodyLimitBytes?: number;
   /**
    * Which scopes a caller may grant to a key it creates: `'caller'` (only scopes its own token
-   * holds, in its `scope`/`scp` claim) or a function `(caller, requestedScopes) => boolean | string[]`.
+   * holds, in its `scope`/`scp` claim) or a function `(caller, requestedScopes, management) => boolean | string[]`.
    * Required unless `keys.allowedScopes` is configured on the keyward instance.
    */
   readonly scopePolicy?: ScopePolicyOption;
+  /**
+   * Recognise a signed-in user from the framework request (e.g. a cookie session): return
+   * `{ ownerId, orgId?, roles?, scopes? }`, or `null` to fall back to the Bearer JWT. Such session
+   * callers must send `X-Keyward-CSRF` on POST/PATCH/PUT/DELETE (403 `csrf_failed` otherwise).
+   */
+  readonly authenticate?: ManagementAuthenticate<R>;
+  /** JWT claims naming the owner (default `sub`), organization (default `jwt.orgClaim`) and roles (default `roles`). */
+  readonly claims?: ManagementClaims;
+  /** The role that makes a caller with an organization an organization admin (default `'admin'`). */
+  readonly adminRole?: string;
+  /** Human descriptions of scopes, shown by `GET /me` (and the page). */
+  readonly scopeDescriptions?: Readonly<Record<string, string>>;
+  /** The built-in management page at `GET <mount>/ui` (`true`, or `{ title }`). Default off. Served by the page module; accepted here so every adapter passes it on. */
+  readonly ui?: boolean | { readonly title?: string };
 }
+
+const OPTION_NAMES: OptionNames<ManagementOptions> = {
+  bodyLimitBytes: true, scopePolicy: true, authenticate: true, claims: true, adminRole: true, scopeDescriptions: true, ui: true,
+};
+
+/** The names of {@link ManagementOptions}, for adapters that add their own options to the allow-list. */
+export const MANAGEMENT_OPTION_NAMES: OptionNames<ManagementOptions> = Object.freeze({ ...OPTION_NAMES });
+
+/** The answer of {@link ManagementApi.authenticate}. */
+export type ManagementAuthResult =
+  | { readonly ok: true; readonly principal: Principal; readonly caller: ManagementPrincipal }
+  | { readonly ok: false; readonly response: ManagementResponse };
 
 /** The management routes of docs/management-api.md, framework-free. */
 export interface ManagementApi {
   /**
-   * Serve one request: `POST /` create, `GET /` list, `GET /:id` show, `PATCH /:id` update, `DELETE /:id` revoke, `POST /:id/rotate`, `GET /audit` (org admins).
+   * Serve one request: `POST /` create, `GET /` list, `GET /me`, `GET /audit` (org admins), `GET /:id` show, `PATCH /:id` update, `DELETE /:id` revoke, `POST /:id/rotate`.
    * Resolves to `null` when the method and path are not a management route (the adapter passes
    * the request on). Never rejects.
    */
   handle(request: ManagementRequest): Promise<ManagementResponse | null>;
-  /** Authenticate a management caller (Bearer JWT only; API keys are refused with 401). */
-  authenticate(headers: HeaderInput): Promise<{ readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly response: ManagementResponse }>;
+  /**
+   * Authenticate a management caller: the `authenticate` option with `raw` (the framework
+   * request), else a Bearer JWT (API keys are refused with 401).
+   */
+  authenticate(headers: HeaderInput, raw?: unknown): Promise<ManagementAuthResult>;
   /** The body limit in force (the option, or its 64 KiB default), for adapters whose framework reads the body itself. */
   readonly bodyLimitBytes: number;
 }
 
-type Route = { readonly name: 'create' } | { readonly name: 'list'; readonly query: URLSearchParams } | { readonly name: 'show' | 'update' | 'revoke' | 'rotate'; readonly id: string };
-
-function matchRoute(method: string, path: string): Route | null {
-  const query = path.indexOf('?');
-  const parts = (query === -1 ? path : path.slice(0, query)).split('/').filter((part) => part !== '');
-  const verb = method.toUpperCase();
-  if (parts.length === 0) return verb === 'POST' ? { name: 'create' } : verb === 'GET' ? { name: 'list', query: new URLSearchParams(query === -1 ? '' : path.slice(query + 1)) } : null;
-  if (parts.length === 1) {
-    const name = verb === 'GET' ? 'show' : verb === 'PATCH' ? 'update' : verb === 'DELETE' ? 'revoke' : null;
-    return name === null ? null : { name, id: parts[0]! };
-  }
-  if (parts.length === 2 && parts[1] === 'rotate' && verb === 'POST') return { name: 'rotate', id: parts[0]! };
-  return null;
-}
-
-const iso = (date: Date | null) => (date === null ? null : date.toISOString());
-
-/** The key as its owner sees it in a list: never the key or its hash. */
-const listed = (k: ApiKeyInfo) => ({
-  id: k.id, nickname: k.nickname, scopes: [...k.scopes], start: k.start,
-  expiresAt: iso(k.expiresAt), lastUsedAt: iso(k.lastUsedAt), createdAt: iso(k.createdAt), updatedAt: iso(k.updatedAt),
-});
-/** A freshly minted key: the only time `key` is ever sent. */
-const minted = (key: string, k: ApiKeyInfo) => ({
-  id: k.id, nickname: k.nickname, key, scopes: [...k.scopes], expiresAt: iso(k.expiresAt), createdAt: iso(k.createdAt), updatedAt: iso(k.updatedAt),
-});
-
 /**
  * Build the framework-free management API on a keyward instance. Adapters only translate a request
- * into {@link ManagementRequest} and send the {@link ManagementResponse}; every decision (JWT only,
- * owner = JWT `sub`, organization = the JWT organization claim, scope policy, status codes,
- * bodies) is made here. Throws `KeywardConfigError` when neither `scopePolicy` nor
- * `keys.allowedScopes` says which scopes callers may grant.
+ * into {@link ManagementRequest} and send the {@link ManagementResponse}; every decision (who the
+ * caller is, member or organization admin, the cross-site check of session callers, scope policy,
+ * status codes, bodies) is made here. Throws `KeywardConfigError` when neither `scopePolicy` nor
+ * `keys.allowedScopes` says which scopes callers may grant, or an option is malformed.
  *
  * @example
  * ```ts
- * const api = createManagementApi(keyward, { scopePolicy: 'caller' });
- * const res = await api.handle({ method: req.method, path: '/', headers: nodeRequestHeaders(req), body: req });
+ * const api = createManagementApi(keyward, { scopePolicy: 'caller', authenticate: (req: IncomingMessage) => sessionUser(req) });
+ * const res = await api.handle({ method: req.method, path: '/', headers: nodeRequestHeaders(req), body: req, raw: req });
  * if (res) response.writeHead(res.status, res.headers).end(res.json);
  * ```
  */
-export function createManagementApi(keyward: Keyward, options?: ManagementOptions): ManagementApi {
+export function createManagementApi<R = unknown>(keyward: Keyward, options?: ManagementOptions<R>): ManagementApi {
   const context = typeof keyward === 'object' && keyward !== null ? managementContextOf(keyward) : undefined;
   if (context === undefined) throw new KeywardConfigError('apiKeyManagement: expected a keyward instance from createKeyward(...)');
-  const { bodyLimitBytes = 65_536, scopePolicy } = checkOptions('apiKeyManagement', options, { bodyLimitBytes: true, scopePolicy: true });
+  const checked = checkOptions('apiKeyManagement', options as ManagementOptions | undefined, OPTION_NAMES);
+  const { bodyLimitBytes = 65_536, scopePolicy, authenticate, adminRole = 'admin' } = checked;
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 2 || bodyLimitBytes > 16_777_216) {
     throw new KeywardConfigError('apiKeyManagement: "bodyLimitBytes" must be a whole number from 2 to 16777216');
   }
+  if (authenticate !== undefined && typeof authenticate !== 'function') throw new KeywardConfigError('apiKeyManagement: "authenticate" must be a function (request) => { ownerId, orgId?, roles?, scopes? } | null');
+  if (typeof adminRole !== 'string' || adminRole === '') throw new KeywardConfigError('apiKeyManagement: "adminRole" must be a non-empty string');
+  const claims = checkClaims(checked.claims);
+  const scopeDescriptions = checkScopeDescriptions(checked.scopeDescriptions);
   const decideScopes = compileScopePolicy(scopePolicy, context);
   const answerOptions = { realm: context.realm, retryAfterSeconds: context.retryAfterSeconds };
-
-  const authenticate: ManagementApi['authenticate'] = async (headers) => {
-    const result = await authenticateCaller(context, headers);
-    return result.ok ? result : { ok: false, response: keyward.respond(result.failure) };
+  const resolve = callerResolver(keyward, context, { authenticate, claims });
+  const settings = {
+    keyward, bodyLimitBytes, decideScopes, answerOptions,
+    me: { adminRole, allowedScopes: context.allowedScopes, callerPolicy: scopePolicy === 'caller', scopeDescriptions },
   };
 
-  async function serve(route: Route, principal: Principal, rawBody: unknown, headers: HeaderInput): Promise<ManagementResponse> {
-    // Every route touches only keys of the caller's account in the caller's organization.
-    const caller = { ownerId: principal.ownerId, orgId: principal.orgId };
-    // Who acts, for the events of the key manager (and the audit log).
-    const acting = { actor: `user:${principal.ownerId}`, requestId: readRequestId(readHeader(headers, 'x-request-id')) };
-    switch (route.name) {
-      case 'list': {
-        const inOrg = (keys: readonly ApiKeyInfo[]) => keys.filter((k) => k.orgId === caller.orgId).map(listed);
-        const { query } = route;
-        if (!query.has('limit') && !query.has('cursor')) return reply(200, { apiKeys: inOrg(await keyward.keys.list(caller.ownerId)) });
-        // ?limit=&cursor=: one page (limit 1-100, default 20) and the cursor of the next, null at the end.
-        const limitText = query.get('limit');
-        const limit = limitText === null ? undefined : /^\d{1,3}$/.test(limitText) ? Number(limitText) : Number.NaN;
-        const page = await keyward.keys.listPage(caller.ownerId, { ...(limit === undefined ? {} : { limit }), cursor: query.get('cursor') });
-        return reply(200, { apiKeys: inOrg(page.items), nextCursor: page.nextCursor });
-      }
-      case 'show': {
-        const key = await keyward.keys.get(route.id, caller);
-        if (key === null) throw new KeyManagerError('not_found', 'API key not found.');
-        return reply(200, listed(key));
-      }
-      case 'update': {
-        const body = await readJsonObject(rawBody, bodyLimitBytes);
-        if (!body.ok) return problemResponse(body.problem, answerOptions);
-        const { nickname, scopes: requested, expiresAt, metadata, ...rest } = body.value;
-        const unknown = Object.keys(rest);
-        if (unknown.length > 0) throw new KeyManagerError('invalid_input', `Unknown field ${JSON.stringify(unknown[0])}: send nickname, scopes, expiresAt or metadata.`, { field: unknown[0]! });
-        const patch: Record<string, unknown> = {};
-        if (nickname !== undefined) patch.nickname = nickname;
-        if (expiresAt !== undefined) patch.expiresAt = expiresAt;
-        if (metadata !== undefined) patch.metadata = metadata;
-        if (requested !== undefined) {
-          // The scope policy decides new scopes exactly as on create: a caller cannot grant itself more.
-          const scopes = await decideScopes(principal, requested);
-          if (!scopes.ok) return problemResponse(scopes.problem, answerOptions);
-          patch.scopes = scopes.scopes;
-        }
-        return reply(200, listed(await keyward.keys.update(route.id, patch as UpdateKeyInput, { ...caller, ...acting })));
-      }
-      case 'revoke':
-        await keyward.keys.revoke(route.id, { ...caller, ...acting });
-        return reply(200, { message: 'API key deleted successfully' });
-      case 'create': {
-        const body = await readJsonObject(rawBody, bodyLimitBytes);
-        if (!body.ok) return problemResponse(body.problem, answerOptions);
-        const scopes = await decideScopes(principal, body.value.scopes);
-        if (!scopes.ok) return problemResponse(scopes.problem, answerOptions);
-        const { nickname, expiresAt } = body.value;
-        const input = { ...caller, nickname: nickname as string, scopes: scopes.scopes as string[] | undefined, expiresAt: expiresAt as string | null | undefined };
-        const { key, record } = await keyward.keys.create(input, acting);
-        return reply(201, minted(key, record));
-      }
-      case 'rotate': {
-        const body = await readJsonObject(rawBody, bodyLimitBytes);
-        if (!body.ok) return problemResponse(body.problem, answerOptions);
-        const { key, record } = await keyward.keys.rotate(route.id, { ...caller, ...acting, gracePeriodSeconds: body.value.gracePeriodSeconds as number | undefined });
-        return reply(201, minted(key, record));
-      }
+  const outcomeOf = (request: ManagementRequest): Promise<CallerOutcome> | CallerOutcome => {
+    if (request.caller !== undefined) {
+      const principal = request.principal ?? policyPrincipal(request.caller, null);
+      return { ok: true, caller: { management: request.caller, principal } };
     }
-  }
+    return resolve(request.headers, request.raw, request.principal);
+  };
 
   return {
-    authenticate,
     bodyLimitBytes,
+    async authenticate(headers, raw) {
+      const outcome = await resolve(headers, raw);
+      return outcome.ok ? { ok: true, principal: outcome.caller.principal, caller: outcome.caller.management } : outcome;
+    },
     async handle(request) {
-      const audit = matchAuditRoute(request.method, request.path);
-      const route = audit === null ? matchRoute(request.method, request.path) : null;
-      if (route === null && audit === null) return null;
-      let principal = request.principal;
-      if (principal === undefined) {
-        const auth = await authenticate(request.headers);
-        if (!auth.ok) return auth.response;
-        principal = auth.principal;
+      const route = matchRoute(request.method, request.path);
+      if (route === null) return null;
+      const outcome = await outcomeOf(request);
+      if (!outcome.ok) return outcome.response;
+      // A browser sends a session cookie on its own, even from another site: a session caller's
+      // state-changing request must prove it comes from a page of this origin.
+      if (outcome.caller.management.via === 'session') {
+        const problem = csrfProblem(request.method, request.headers);
+        if (problem !== null) return problemResponse(problem, answerOptions);
       }
       try {
-        return audit !== null ? await serveAudit(keyward, principal, audit) : await serve(route!, principal, request.body, request.headers);
+        return await serveRoute(settings, route, outcome.caller, request.body, request.headers);
       } catch (error) {
         return problemResponse(problemOf(error), answerOptions);
       }

@@ -18,9 +18,10 @@ export interface ManagementResponse {
  * - `invalid_json`: the body is not valid JSON (400).
  * - `body_too_large`: the body is over `bodyLimitBytes` (413, the connection is closed).
  * - `forbidden_scope`: the scope policy does not let this caller grant a requested scope (403).
+ * - `csrf_failed`: a session caller's state-changing request failed the cross-site check (403; see `X-Keyward-CSRF`).
  * - `internal_error`: anything unexpected (500, reveals nothing).
  */
-export type ManagementErrorCode = KeyManagerErrorCode | 'invalid_json' | 'body_too_large' | 'forbidden_scope' | 'internal_error';
+export type ManagementErrorCode = KeyManagerErrorCode | 'invalid_json' | 'body_too_large' | 'forbidden_scope' | 'csrf_failed' | 'internal_error';
 
 /** A management route's refusal, as a value: its code, a message safe to show, the field to blame. */
 export interface ManagementProblem {
@@ -42,6 +43,7 @@ const STATUS: Readonly<Record<ManagementErrorCode, number>> = {
   invalid_json: 400,
   body_too_large: 413,
   forbidden_scope: 403,
+  csrf_failed: 403,
   invalid_input: 422,
   invalid_scope: 422,
   invalid_expiry: 422,

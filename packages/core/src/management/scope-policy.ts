@@ -2,20 +2,23 @@ import { KeywardConfigError } from '../errors.js';
 import { isValidGrant, scopeGranted } from '../verify/scopes.js';
 import type { Principal } from '../verify/principal.js';
 import type { ManagementContext } from './context.js';
+import type { ManagementPrincipal } from './principal.js';
 import type { ManagementProblem } from './responses.js';
 
 /**
  * Decides which scopes a management caller may put on a key it creates: `true` grants the
  * requested scopes, `false` refuses them (403 `forbidden_scope`), a list grants that list instead
  * (still checked against `keys.allowedScopes`). Wildcards (`agents:*`, `*`) are granted only when
- * the policy lets them through.
+ * the policy lets them through. The third argument is the caller as the management API sees it
+ * (owner, organization, roles, `via: 'jwt' | 'session'`); for a session caller `caller` is built
+ * from the session (`type: 'jwt'`, no key, `metadata: { via: 'session', roles }`).
  *
  * @example
  * ```ts
  * const adminsOnly: ScopePolicy = (caller, requested) => caller.metadata.role === 'admin' || requested.every((s) => !s.includes('*'));
  * ```
  */
-export type ScopePolicy = (caller: Principal, requested: readonly string[]) => boolean | readonly string[] | Promise<boolean | readonly string[]>;
+export type ScopePolicy = (caller: Principal, requested: readonly string[], management: ManagementPrincipal) => boolean | readonly string[] | Promise<boolean | readonly string[]>;
 
 /**
  * `scopePolicy` of the management API: `'caller'` lets a caller grant only scopes its own token
@@ -24,7 +27,7 @@ export type ScopePolicy = (caller: Principal, requested: readonly string[]) => b
 export type ScopePolicyOption = 'caller' | ScopePolicy;
 
 /** The compiled policy: the scopes to create the key with, or the problem that refuses them. */
-export type ScopeDecision = (caller: Principal, requested: unknown) => Promise<{ readonly ok: true; readonly scopes: unknown } | { readonly ok: false; readonly problem: ManagementProblem }>;
+export type ScopeDecision = (caller: Principal, requested: unknown, management: ManagementPrincipal) => Promise<{ readonly ok: true; readonly scopes: unknown } | { readonly ok: false; readonly problem: ManagementProblem }>;
 
 const forbidden = (scope?: string): { ok: false; problem: ManagementProblem } => ({
   ok: false,
@@ -50,7 +53,7 @@ export function compileScopePolicy(option: unknown, context: ManagementContext):
     throw new KeywardConfigError('apiKeyManagement: "scopePolicy" must be "caller" or a function (caller, requestedScopes) => boolean | string[]');
   }
   const policy = option as ScopePolicyOption | undefined;
-  return async (caller, rawScopes) => {
+  return async (caller, rawScopes, management) => {
     const requested = rawScopes ?? context.defaultScopes;
     // Scopes the key manager will refuse anyway (wrong shape, not allowed) get its 422, not a 403.
     const checkable = Array.isArray(requested) && requested.every((s) => isValidGrant(s) && (allowed === undefined || allowed.includes(s)));
@@ -60,7 +63,7 @@ export function compileScopePolicy(option: unknown, context: ManagementContext):
       const missing = list.find((s) => !scopeGranted(caller.scopes, s));
       return missing === undefined ? { ok: true, scopes: list } : forbidden(missing);
     }
-    const verdict = await policy(caller, Object.freeze([...list]));
+    const verdict = await policy(caller, Object.freeze([...list]), management);
     if (verdict === true) return { ok: true, scopes: list };
     return Array.isArray(verdict) ? { ok: true, scopes: [...(verdict as readonly unknown[])] } : forbidden();
   };

@@ -118,7 +118,7 @@ export function createOpenApiComponents(options: OpenApiComponentOptions = {}): 
     securitySchemes: {
       [SCHEMES.apiKey]: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key. Takes precedence over `Authorization` when both are sent.' },
       [SCHEMES.bearer]: { type: 'http', scheme: 'bearer', description: 'An API key sent as `Authorization: Bearer <key>`.' },
-      [SCHEMES.management]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A management token (JWT). API keys are refused on these routes.' },
+      [SCHEMES.management]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A management token (JWT). API keys are refused on these routes. An app that signs its users in itself (the `authenticate` option, e.g. a session cookie) declares that scheme in its own document; such requests need `X-Keyward-CSRF` on POST, PATCH, PUT and DELETE.' },
     },
     schemas: { KeywardFailure: failureSchema(problemDetails), ...MANAGEMENT_SCHEMAS },
     responses,
@@ -138,7 +138,7 @@ const MANAGEMENT_SCHEMAS: OpenApiObject = {
   KeywardApiKey: {
     type: 'object',
     description: 'An API key as listed: never the key itself or its hash.',
-    required: ['id', 'nickname', 'scopes', 'start', 'expiresAt', 'lastUsedAt', 'createdAt', 'updatedAt'],
+    required: ['id', 'nickname', 'scopes', 'start', 'expiresAt', 'lastUsedAt', 'createdAt', 'updatedAt', 'createdBy'],
     properties: {
       id: { type: 'string', examples: ['key_3bXq9WmT2rKf8sLp0aZc4yVn'] },
       nickname: { type: 'string' },
@@ -148,6 +148,7 @@ const MANAGEMENT_SCHEMAS: OpenApiObject = {
       lastUsedAt: dateTime(true),
       createdAt: dateTime(false),
       updatedAt: dateTime(false),
+      createdBy: { type: 'string', description: 'The account that owns the key (its `ownerId`): what tells an organization admin whose key it is.' },
     },
   },
   KeywardCreatedApiKey: {
@@ -187,13 +188,30 @@ const MANAGEMENT_SCHEMAS: OpenApiObject = {
     type: 'object',
     properties: { gracePeriodSeconds: { type: 'integer', minimum: 0, description: 'How long the old key keeps working. Default 0.' } },
   },
+  KeywardManagementCaller: {
+    type: 'object',
+    description: 'The caller of the management routes, from its token or the app\'s session.',
+    required: ['ownerId', 'orgId', 'roles', 'admin', 'scopes', 'csrfHeader'],
+    properties: {
+      ownerId: { type: 'string' },
+      orgId: { type: ['string', 'null'] },
+      roles: { type: 'array', items: { type: 'string' } },
+      admin: { type: 'boolean', description: 'An organization admin: lists and manages every key of its organization.' },
+      scopes: {
+        type: 'array',
+        description: 'The scopes this caller may put on a key, with their descriptions (`scopeDescriptions`).',
+        items: { type: 'object', required: ['name', 'description'], properties: { name: { type: 'string' }, description: { type: ['string', 'null'] } } },
+      },
+      csrfHeader: { type: 'string', const: 'x-keyward-csrf', description: 'The header a browser sends (any non-empty value) on every POST, PATCH, PUT and DELETE of a session caller.' },
+    },
+  },
   KeywardManagementError: {
     type: 'object',
     required: ['status', 'error', 'code', 'message'],
     properties: {
       status: { type: 'integer' },
       error: { type: 'string' },
-      code: { type: 'string', description: 'e.g. `nickname_conflict`, `invalid_scope`, `not_found`, `not_owner`, `store_unavailable`, `invalid_json`, `body_too_large`.' },
+      code: { type: 'string', description: 'e.g. `nickname_conflict`, `invalid_scope`, `not_found`, `not_owner`, `store_unavailable`, `invalid_json`, `body_too_large`, `forbidden_scope`, `csrf_failed`.' },
       message: { type: 'string' },
       field: { type: 'string', description: 'The offending field, when one is to blame.' },
     },

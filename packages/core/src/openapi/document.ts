@@ -49,18 +49,21 @@ const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, { description: MANAGEMENT_ERRORS[status], content: json('KeywardManagementError') }]));
 const MANAGEMENT_ERRORS: Readonly<Record<number, string>> = {
   400: 'The body is not valid JSON.',
-  401: 'No valid management token, or the key belongs to another account.',
+  401: 'No valid management token (or session), or the key is outside the caller\'s reach: another account\'s key for a member, another organization\'s for an admin.',
+  403: '`csrf_failed`: a session caller\'s state-changing request without `X-Keyward-CSRF`, or from another site or origin (Bearer tokens are never checked); `forbidden_scope`: the caller may not grant a requested scope.',
   404: 'No such key (or it is already revoked or expired).',
   409: 'The caller already has a live key with this nickname.',
   413: 'The body is too large.',
   422: 'A field is invalid: unknown scope, past expiry, bad nickname.',
-  503: 'The key store is unavailable; retry later.',
+  503: 'The key store (or the app\'s session lookup) is unavailable; retry later.',
 };
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
 /**
- * The management API's paths (create, list, revoke, rotate) below `mountPath`, protected by the
- * management token scheme.
+ * The management API's paths (create, list, show, update, revoke, rotate, `GET /me`) below
+ * `mountPath`, protected by the management token scheme. Callers the app signs in itself (the
+ * `authenticate` option, e.g. a session cookie) are the app's own scheme: declare it (an `apiKey`
+ * scheme `in: cookie`) and add it to these operations' `security` in your document.
  *
  * @example
  * ```ts
@@ -77,10 +80,10 @@ export function createManagementPaths(mountPath: string): OpenApiObject {
       post: {
         operationId: 'keywardCreateApiKey', summary: 'Create an API key', tags: ['API keys'], security,
         requestBody: { required: true, content: json('KeywardCreateApiKey') },
-        responses: { 201: created, ...errors(400, 401, 409, 413, 422, 503) },
+        responses: { 201: created, ...errors(400, 401, 403, 409, 413, 422, 503) },
       },
       get: {
-        operationId: 'keywardListApiKeys', summary: "List the caller's live API keys", tags: ['API keys'], security,
+        operationId: 'keywardListApiKeys', summary: "List the caller's live API keys (an organization admin: every key of its organization)", tags: ['API keys'], security,
         parameters: [
           { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 }, description: 'Page size (default 20); pages the list.' },
           { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'The `nextCursor` of the previous page.' },
@@ -96,21 +99,27 @@ export function createManagementPaths(mountPath: string): OpenApiObject {
       patch: {
         operationId: 'keywardUpdateApiKey', summary: 'Change an API key (nickname, scopes, expiry, metadata)', tags: ['API keys'], security, parameters: [idParameter],
         requestBody: { required: true, content: json('KeywardUpdateApiKey') },
-        responses: { 200: { description: 'The updated key; every instance drops its cached copy.', content: json('KeywardApiKey') }, ...errors(400, 401, 404, 409, 413, 422, 503) },
+        responses: { 200: { description: 'The updated key; every instance drops its cached copy.', content: json('KeywardApiKey') }, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
       },
       delete: {
         operationId: 'keywardRevokeApiKey', summary: 'Revoke an API key (immediate and final)', tags: ['API keys'], security, parameters: [idParameter],
         responses: {
           200: { description: 'Revoked.', content: { 'application/json': { schema: { type: 'object', properties: { message: { type: 'string', const: 'API key deleted successfully' } } } } } },
-          ...errors(401, 404, 503),
+          ...errors(401, 403, 404, 503),
         },
+      },
+    },
+    [`${base}/me`]: {
+      get: {
+        operationId: 'keywardGetManagementCaller', summary: 'Who the caller is, whether it is an organization admin, and the scopes it may grant', tags: ['API keys'], security,
+        responses: { 200: { description: 'The caller (`Cache-Control: no-store`).', content: json('KeywardManagementCaller') }, ...errors(401, 503) },
       },
     },
     [`${base}/{id}/rotate`]: {
       post: {
         operationId: 'keywardRotateApiKey', summary: 'Replace an API key by a new one', tags: ['API keys'], security, parameters: [idParameter],
         requestBody: { required: false, content: json('KeywardRotateApiKey') },
-        responses: { 201: created, ...errors(400, 401, 404, 413, 422, 503) },
+        responses: { 201: created, ...errors(400, 401, 403, 404, 413, 422, 503) },
       },
     },
     ...auditPaths(base, security),

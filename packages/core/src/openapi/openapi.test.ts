@@ -62,7 +62,15 @@ describe('OpenAPI 3.1 output', () => {
     const registry = (merged.paths['/v1/registries/{slug}'] as unknown as { get: { security: unknown[]; responses: object } }).get;
     expect(registry.security[0]).toEqual({});
     expect(Object.keys(registry.responses)).not.toContain('403');
-    expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(['/auth/api-keys', '/auth/api-keys/{id}', '/auth/api-keys/{id}/rotate', '/auth/api-keys/audit']));
+    expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(['/auth/api-keys', '/auth/api-keys/me', '/auth/api-keys/audit', '/auth/api-keys/{id}', '/auth/api-keys/{id}/rotate']));
+    const management = merged.paths as Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    expect(management['/auth/api-keys/me']!.get!.responses['200']).toBeDefined();
+    for (const [path, method] of [['/auth/api-keys', 'post'], ['/auth/api-keys/{id}', 'patch'], ['/auth/api-keys/{id}', 'delete'], ['/auth/api-keys/{id}/rotate', 'post']] as const) {
+      expect(management[path]![method]!.responses['403']!.description).toContain('csrf_failed');
+    }
+    const schemas = ((merged as unknown as { components: unknown }).components as { schemas: Record<string, { required: string[] }> }).schemas;
+    expect(schemas.KeywardApiKey!.required).toContain('createdBy');
+    expect(schemas.KeywardManagementCaller!.required).toEqual(['ownerId', 'orgId', 'roles', 'admin', 'scopes', 'csrfHeader']);
     expect(Object.keys((merged.paths as Record<string, object>)['/auth/api-keys/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
     expect(original.paths['/v1/run'].post).not.toHaveProperty('security'); // the input is left as it was
     expect(mergeOpenApi(merged)).toEqual(merged); // merging again changes nothing

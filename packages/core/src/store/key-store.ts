@@ -309,7 +309,9 @@ export interface KeyStore {
   /**
    * Optional: the organization's audit events (`orgId` `null`: events of keys without one),
    * newest first (`at` descending, then `id` descending), at most `query.limit`, strictly before
-   * `query.before`. Required for `GET <mount>/audit`.
+   * `query.before`, `next` `null` once nothing follows. A store whose log is in append order (Redis
+   * streams) may list events appended out of time order, or within one millisecond, in that order
+   * instead; each event is still listed exactly once across pages. Required for `GET <mount>/audit`.
    */
   listAudit?(orgId: string | null, query: AuditQuery): Promise<AuditPage>;
 

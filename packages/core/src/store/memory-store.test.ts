@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KeywardConfigError } from '../errors.js';
 import { MemoryKeyStore } from './memory-store.js';
 import type { ApiKeyRecord, InvalidationEvent, InvalidationReset } from './key-store.js';
 import { runKeyStoreContract } from '../testing/index.js';
@@ -52,6 +53,18 @@ describe('MemoryKeyStore specifics', () => {
     const stored = await store.getById('key_1');
     expect(Object.getPrototypeOf(stored?.metadata)).toBe(Object.prototype);
     expect(Object.keys(stored?.metadata ?? {})).toEqual(['__proto__']);
+  });
+
+  it('keeps the newest auditCapacity audit events and refuses a bad capacity or an unknown option', async () => {
+    const store = new MemoryKeyStore({ auditCapacity: 3 });
+    for (let i = 0; i < 5; i++) {
+      await store.appendAudit({ id: `evt_${i}`, type: 'authn_token_created', at: new Date(i), orgId: 'o', keyId: null, actor: 'system', requestId: null, data: {} });
+    }
+    expect((await store.listAudit('o', { limit: 10 })).records.map((r) => r.id)).toEqual(['evt_4', 'evt_3', 'evt_2']);
+    for (const auditCapacity of [0, 1.5, Number.NaN, '10' as never]) {
+      expect(() => new MemoryKeyStore({ auditCapacity }), String(auditCapacity)).toThrow(KeywardConfigError);
+    }
+    expect(() => new MemoryKeyStore({ auditCapacty: 5 } as never)).toThrow(/unknown option "auditCapacty" \(did you mean "auditCapacity"\?\)/);
   });
 
   it('counts records in size', async () => {

@@ -15,7 +15,25 @@ import type {
   AuditRecord,
   UpdateResult,
 } from './key-store.js';
+import { KeywardConfigError } from '../errors.js';
+import { checkOptions } from '../options.js';
+import type { OptionNames } from '../options.js';
 import { comparePosition } from './list-position.js';
+
+/**
+ * Options of {@link MemoryKeyStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryKeyStore({ auditCapacity: 1_000 });
+ * ```
+ */
+export interface MemoryKeyStoreOptions {
+  /** How many audit events the in-memory ring keeps; the oldest are dropped first. Default 10 000. */
+  readonly auditCapacity?: number;
+}
+
+const KNOWN: OptionNames<MemoryKeyStoreOptions> = { auditCapacity: true };
 
 /** Memory has no channel to lose, so its subscribers never hear a `reset`. */
 type Listener = (event: InvalidationEvent | InvalidationReset) => void;
@@ -57,9 +75,11 @@ export class MemoryKeyStore implements KeyStore {
   readonly #subscriptions = new Set<{ readonly listener: Listener }>();
 
   /** `auditCapacity`: how many audit records the ring keeps (default 10,000; the oldest go first). */
-  constructor(options: { readonly auditCapacity?: number } = {}) {
-    const capacity = options.auditCapacity ?? 10_000;
-    if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError('MemoryKeyStore: "auditCapacity" must be a positive whole number');
+  constructor(options: MemoryKeyStoreOptions = {}) {
+    const capacity = checkOptions('MemoryKeyStore', options, KNOWN).auditCapacity ?? 10_000;
+    if (!Number.isSafeInteger(capacity) || capacity < 1) {
+      throw new KeywardConfigError(`MemoryKeyStore: "auditCapacity" must be a positive whole number, got ${JSON.stringify(capacity)}`);
+    }
     this.#auditCapacity = capacity;
   }
 

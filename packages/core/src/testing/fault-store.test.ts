@@ -54,14 +54,24 @@ describe('createFaultyStore', () => {
     expect(await store.findByHash(record.hash)).toBeNull();
   });
 
-  it('has publish/subscribe/close only when the inner store has them', async () => {
+  it('passes appendAudit/listAudit through when the inner store has them, obeying the fault', async () => {
+    const full = createFaultyStore(new MemoryKeyStore());
+    const event = { id: 'evt_1', type: 'authn_token_created', at: new Date(0), orgId: 'org_1', keyId: 'key_1', actor: 'user:owner_1', requestId: null, data: { n: [1] } };
+    await full.appendAudit?.(event);
+    expect((await full.listAudit?.('org_1', { limit: 10 }))?.records).toEqual([event]);
+    full.fail('error');
+    await expect(full.appendAudit?.(event)).rejects.toThrow(INJECTED_ERROR_MESSAGE);
+    await expect(full.listAudit?.('org_1', { limit: 10 })).rejects.toThrow(INJECTED_ERROR_MESSAGE);
+  });
+
+  it('has publish/subscribe/close/appendAudit/listAudit only when the inner store has them', async () => {
     const inner = new MemoryKeyStore();
     const bare = createFaultyStore({
       findByHash: (h) => inner.findByHash(h), getById: (id) => inner.getById(id), insert: (r, o) => inner.insert(r, o),
       listByOwner: (o, q) => inner.listByOwner(o, q), listByOrg: (o, q) => inner.listByOrg(o, q), revoke: (id, at) => inner.revoke(id, at),
       rotate: (id, n, e) => inner.rotate(id, n, e), update: (id, p, at) => inner.update(id, p, at), touchLastUsed: (e) => inner.touchLastUsed(e),
     });
-    expect([bare.publish, bare.subscribe, bare.close]).toEqual([undefined, undefined, undefined]);
+    expect([bare.publish, bare.subscribe, bare.close, bare.appendAudit, bare.listAudit]).toEqual([undefined, undefined, undefined, undefined, undefined]);
     const full = createFaultyStore(inner);
     const received: Array<InvalidationEvent | InvalidationReset> = [];
     await full.subscribe?.((event) => received.push(event));
@@ -72,7 +82,7 @@ describe('createFaultyStore', () => {
   });
 });
 
-/** A real store with its invalidation channel removed: only the data methods of a MemoryKeyStore. */
+/** A real store with its invalidation channel and audit removed: only the data methods of a MemoryKeyStore. */
 function withoutChannel(inner: MemoryKeyStore): KeyStore {
   return {
     findByHash: (hash) => inner.findByHash(hash),
@@ -87,6 +97,7 @@ function withoutChannel(inner: MemoryKeyStore): KeyStore {
   };
 }
 
-runKeyStoreContract('FaultyStore over a store without a channel', () => ({ store: createFaultyStore(withoutChannel(new MemoryKeyStore())) }), {
+runKeyStoreContract('FaultyStore over a store without a channel nor audit', () => ({ store: createFaultyStore(withoutChannel(new MemoryKeyStore())) }), {
   supportsPubSub: false,
+  supportsAudit: false,
 });

@@ -42,8 +42,8 @@ export const RELEASED_HANG_MESSAGE = 'store call abandoned (injected hang releas
  * Wraps a real store so that tests can simulate an outage (`fail('error')`), a store that never
  * answers (`fail('hang')`), and count the calls that reach it (a cache hit must not call
  * `findByHash`, ...). With no fault it forwards every call unchanged, so it passes the store
- * contract itself. `publish`/`subscribe`/`close` exist only when the inner store has them;
- * `publish` and `subscribe` obey the fault (not counted), `close` always goes through.
+ * contract itself. `publish`/`subscribe`/`appendAudit`/`listAudit`/`close` exist only when the
+ * inner store has them; all but `close` obey the fault (not counted), `close` always goes through.
  *
  * @example
  * ```ts
@@ -113,6 +113,14 @@ export function createFaultyStore(inner: KeyStore): FaultyStore {
   if (inner.subscribe) {
     const subscribe = inner.subscribe.bind(inner);
     store.subscribe = (onEvent) => guard(() => subscribe(onEvent));
+  }
+  if (inner.appendAudit) {
+    const appendAudit = inner.appendAudit.bind(inner);
+    store.appendAudit = (record) => guard(() => appendAudit(record));
+  }
+  if (inner.listAudit) {
+    const listAudit = inner.listAudit.bind(inner);
+    store.listAudit = (orgId, query) => guard(() => listAudit(orgId, query));
   }
   if (inner.close) {
     const close = inner.close.bind(inner);

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
-import type { Keyward, KeywardEvent } from '@keyward/core';
+import type { Keyward, KeywardEvent, SessionPrincipal } from '@keyward/core';
 import type { FaultyStore } from './fault-store.js';
 
 /** A response as the scenarios read it: the body parsed as JSON when it is JSON. */
@@ -26,8 +26,36 @@ export interface ScenarioContext {
   readonly events: () => readonly KeywardEvent[];
   /** Mint a key for a fresh owner (org `acme` unless given). */
   readonly mint: (input?: { scopes?: string[]; orgId?: string | null; expiresAt?: Date }) => Promise<{ key: string; id: string; ownerId: string }>;
-  /** A management JWT (HS256) for `sub`, with the `org` claim. */
-  readonly token: (sub: string, org?: string) => Promise<string>;
+  /** A management JWT (HS256) for `sub`, with the `org` claim and, when given, roles (in the suite's roles claim). */
+  readonly token: (sub: string, org?: string, roles?: readonly string[] | string) => Promise<string>;
+  /**
+   * A signed-in browser session for the `authenticate` option: the `Cookie` header value that makes
+   * it return `principal`; `'throws'` makes it throw, `'malformed'` return a non-principal.
+   */
+  readonly session: (principal: SessionPrincipal | 'throws' | 'malformed') => string;
+  /** The management options the suite asked the fixture to mount with (see `HttpScenarioManagement`). */
+  readonly management: HttpScenarioManagement;
+}
+
+/**
+ * What the suite asks of the fixture's management mount (`/auth/api-keys`): pass `options` as they
+ * are, and an `authenticate` option that reads the request's `Cookie` header through the
+ * framework's own request object (Express `req.get('cookie')`, Fastify `request.raw.headers.cookie`,
+ * Koa `ctx.get('cookie')`) and returns `readSession(cookie)`.
+ *
+ * @example
+ * ```ts
+ * app.use('/auth/api-keys', apiKeyManagement(keyward, { ...management.options, authenticate: (req) => management.readSession(req.get('cookie')) }));
+ * ```
+ */
+export interface HttpScenarioManagement {
+  readonly options: {
+    readonly adminRole: string;
+    readonly claims: { readonly roles: string };
+    readonly scopeDescriptions: Readonly<Record<string, string>>;
+  };
+  /** The session principal of a `Cookie` header (`null`: no session, the JWT path); may throw, like a failing session store. */
+  readonly readSession: (cookie: string | undefined) => SessionPrincipal | null;
 }
 
 /**
@@ -55,7 +83,7 @@ export function expectFailure(res: ScenarioResponse, status: number, code: strin
 
 
 /**
- * Sign a management JWT (HS256) for tests: `sub`, an optional `org` claim, issued at `nowMs`
+ * Sign a management JWT (HS256) for tests: `sub`, an optional `org` claim and any other claims, issued at `nowMs`
  * (default the real clock) and valid for ten minutes.
  *
  * @example
@@ -64,9 +92,11 @@ export function expectFailure(res: ScenarioResponse, status: number, code: strin
  * await fetch(url, { headers: { authorization: `Bearer ${token}` } });
  * ```
  */
-export function signTestJwt(secret: string, claims: { readonly sub: string; readonly org?: string }, nowMs: number = Date.now()): Promise<string> {
+export function signTestJwt(secret: string, claims: { readonly sub: string; readonly org?: string; readonly [claim: string]: unknown }, nowMs: number = Date.now()): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  return new SignJWT(claims.org === undefined ? {} : { org: claims.org })
+  const { sub: _sub, ...others } = claims;
+  const payload = Object.fromEntries(Object.entries(others).filter(([, value]) => value !== undefined));
+  return new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt(iat)

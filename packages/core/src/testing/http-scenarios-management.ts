@@ -49,7 +49,7 @@ export function managementScenarios(ctx: ScenarioContext): void {
       expect(res.status).toBe(200);
       const keys = res.body.apiKeys as Record<string, unknown>[];
       expect(keys.map((k) => k.id)).toEqual([a.body.id]);
-      expect(Object.keys(keys[0]!).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'nickname', 'scopes', 'start', 'updatedAt']);
+      expect(Object.keys(keys[0]!).sort()).toEqual(['createdAt', 'createdBy', 'expiresAt', 'id', 'lastUsedAt', 'nickname', 'scopes', 'start', 'updatedAt']);
       expect(keys[0]).toMatchObject({ nickname: 'a', scopes: ['agents:read'], expiresAt: null });
       expect(String(keys[0]!.start)).toBe((a.body.key as string).slice(0, 'eck_live_'.length + 4));
       expect(JSON.stringify(res.body)).not.toContain(a.body.key as string);

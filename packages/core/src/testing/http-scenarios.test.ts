@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createManagementApi } from '../management/management.js';
 import { nodeRequestHeaders } from '../verify/credentials.js';
 import { createOrganizationGuard, createScopeGuard } from '../http/guards.js';
@@ -6,12 +7,13 @@ import type { Keyward } from '../keyward.js';
 import type { Principal } from '../verify/principal.js';
 import type { AuthFailure } from '../errors.js';
 import { runHttpScenarios } from './http-scenarios.js';
+import type { HttpScenarioManagement } from './http-scenarios.js';
 import { listenOnLoopback } from './listen.js';
 
 // The reference fixture: the suite's routes on bare node:http with the core alone, so the suite is
 // known to hold independently of any adapter.
-async function start(keyward: Keyward) {
-  const management = createManagementApi(keyward);
+async function start(keyward: Keyward, mount: HttpScenarioManagement) {
+  const management = createManagementApi(keyward, { ...mount.options, authenticate: (req: IncomingMessage) => mount.readSession(req.headers.cookie) });
   type Route = { optional: boolean; guard?: (p: Principal | null, params: { org?: string }) => AuthFailure | null; cost?: number };
   const scoped = (...args: Parameters<typeof createScopeGuard>) => createScopeGuard(...args);
   const routes: Record<string, Route> = {
@@ -30,7 +32,7 @@ async function start(keyward: Keyward) {
     const send = (r: { status: number; headers: Readonly<Record<string, string>>; json: string }) => res.writeHead(r.status, r.headers).end(r.json);
     const { pathname: path, search } = new URL(req.url ?? '/', 'http://x');
     if (path === '/auth/api-keys' || path.startsWith('/auth/api-keys/')) {
-      const answer = await management.handle({ method: req.method ?? 'GET', path: path.slice('/auth/api-keys'.length) + search, headers: nodeRequestHeaders(req), body: req });
+      const answer = await management.handle({ method: req.method ?? 'GET', path: path.slice('/auth/api-keys'.length) + search, headers: nodeRequestHeaders(req), body: req, raw: req });
       if (answer) return send(answer);
     }
     const org = /^\/orgs\/([^/]+)$/.exec(path)?.[1];

@@ -1,19 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Keyward, KeywardEvent } from '@keyward/core';
+import type { Keyward, KeywardEvent, SessionPrincipal } from '@keyward/core';
 import { MemoryKeyStore, MemoryRateLimitStore, createKeyward } from '@keyward/core';
 import { createFaultyStore } from './fault-store.js';
 import type { FaultyStore } from './fault-store.js';
-import type { ScenarioContext } from './http-scenarios-helpers.js';
+import type { HttpScenarioManagement, ScenarioContext } from './http-scenarios-helpers.js';
 import { signTestJwt } from './http-scenarios-helpers.js';
 import { credentialScenarios, guardScenarios } from './http-scenarios-auth.js';
 import { managementScenarios } from './http-scenarios-management.js';
+import { roleScenarios } from './http-scenarios-roles.js';
+import { sessionScenarios } from './http-scenarios-session.js';
 import { keyRouteScenarios } from './http-scenarios-key-routes.js';
 import { rateLimitScenarios } from './http-scenarios-ratelimit.js';
 import { eventScenarios } from './http-scenarios-events.js';
 import { listenOnLoopback } from './listen.js';
 
 /** A running server of an {@link HttpScenarioFixture}. */
+export type { HttpScenarioManagement } from './http-scenarios-helpers.js';
+
 export interface HttpScenarioServer {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
@@ -40,24 +45,46 @@ export interface HttpScenarioServer {
  * | `GET /acme` | required, `requireOrganization('acme')` |
  * | `GET /costly` | required, cost 5 (`apiKeyAuth(keyward, { cost: 5 })`, Fastify `config: { cost: 5 }`) |
  * | `GET /twice` | required twice (`auth, auth`), then `rateLimit({ cost: 3 })` twice and `requireOrganization('acme')` (Fastify: `config: { cost: 3 }` and the organization preHandler) |
- * | `/auth/api-keys` | the management routes (JWT only), with no app-wide body parser |
+ * | `/auth/api-keys` | the management routes, with no app-wide body parser, mounted with `management` (see {@link HttpScenarioManagement}) |
  *
  * Any other path answers 404.
  */
 export interface HttpScenarioFixture {
-  start(keyward: Keyward): Promise<HttpScenarioServer | Server>;
+  start(keyward: Keyward, management: HttpScenarioManagement): Promise<HttpScenarioServer | Server>;
 }
 
 // The scopes the suite's keyward allows keys to hold.
 const SCENARIO_SCOPES = ['agents:run', 'agents:read', 'agents:*', 'triage:read', 'triage:write', '*'];
 const JWT_SECRET = 'http-scenarios-secret-0123456789-0123456789';
 const T0 = Date.UTC(2030, 0, 1);
+const SESSION_COOKIE = 'kw_test_session';
 let owners = 0;
+
+/** The suite's management options and its cookie sessions (ids are random: a cookie cannot be guessed from another). */
+function scenarioSessions() {
+  const sessions = new Map<string, SessionPrincipal | 'throws' | 'malformed'>();
+  const management: HttpScenarioManagement = {
+    options: { adminRole: 'keys-admin', claims: { roles: 'kw_roles' }, scopeDescriptions: { 'agents:run': 'Run agents', 'agents:read': 'Read agent runs' } },
+    readSession(cookie) {
+      const id = /(?:^|;\s*)kw_test_session=([A-Za-z0-9]+)/.exec(cookie ?? '')?.[1];
+      const found = id === undefined ? undefined : sessions.get(id);
+      if (found === 'throws') throw new Error('the session store is down');
+      if (found === 'malformed') return { ownerId: 42 } as unknown as SessionPrincipal;
+      return found ?? null;
+    },
+  };
+  const session = (principal: SessionPrincipal | 'throws' | 'malformed') => {
+    const id = randomBytes(16).toString('hex');
+    sessions.set(id, principal);
+    return `${SESSION_COOKIE}=${id}`;
+  };
+  return { management, session };
+}
 
 /**
  * The one HTTP scenario suite every adapter runs unchanged, over real sockets with `fetch`:
  * credentials and their precedence, every failure of the HTTP contract (docs/http-contract.md), scopes, optional auth, the organization
- * guard, the management routes, revocation, rotation grace, store outages and malformed input.
+ * guard, the management routes (members, organization admins, cookie sessions and their CSRF check), revocation, rotation grace, store outages and malformed input.
  *
  * @example
  * ```ts
@@ -71,6 +98,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
     let keyward: Keyward | undefined;
     let store: FaultyStore | undefined;
     let server: HttpScenarioServer | undefined;
+    const { management, session } = scenarioSessions();
     const events: KeywardEvent[] = [];
 
     beforeAll(async () => {
@@ -81,7 +109,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
         rateLimit: { store: new MemoryRateLimitStore(), limits: [] }, // keys of the rate-limit scenarios carry their own rules
         onEvent: (event) => void events.push(event),
       });
-      const started = await fixture.start(keyward);
+      const started = await fixture.start(keyward, management);
       server = started instanceof Server ? await listenOnLoopback(started) : started;
     });
     afterAll(async () => {
@@ -120,12 +148,16 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture): vo
         });
         return { key, id: record.id, ownerId };
       },
-      token: (sub, org) => signTestJwt(JWT_SECRET, org === undefined ? { sub } : { sub, org }, now),
+      token: (sub, org, roles) => signTestJwt(JWT_SECRET, { sub, org, [management.options.claims.roles]: roles }, now),
+      session,
+      management,
     };
 
     credentialScenarios(ctx);
     guardScenarios(ctx);
     managementScenarios(ctx);
+    roleScenarios(ctx);
+    sessionScenarios(ctx);
     keyRouteScenarios(ctx);
     rateLimitScenarios(ctx);
     eventScenarios(ctx);

@@ -19,7 +19,7 @@ export { runRateLimitStoreContract } from './rate-limit-contract.js';
 export type { RateLimitStoreContractFixture } from './rate-limit-contract.js';
 export { floodInstances } from './shared-limit.js';
 export { runHttpScenarios } from './http-scenarios.js';
-export type { HttpScenarioFixture, HttpScenarioServer } from './http-scenarios.js';
+export type { HttpScenarioFixture, HttpScenarioManagement, HttpScenarioServer } from './http-scenarios.js';
 export { signTestJwt } from './http-scenarios-helpers.js';
 export { createFaultyStore } from './fault-store.js';
 export type { CountedStoreMethod, FaultMode, FaultyStore } from './fault-store.js';

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { KeyStore } from '@keyward/core/store';
+import { describeAuditContract } from './contract-audit.js';
 import { contractContext, randomHex } from './contract-helpers.js';
 import { describePubSubContract } from './contract-pubsub.js';
+import { describeOrgContract } from './contract-org.js';
 import { describeOwnerContract } from './contract-owner.js';
 import { describeRecordContract } from './contract-records.js';
 import { describeRevokeContract } from './contract-revoke.js';
@@ -21,6 +23,11 @@ export interface KeyStoreContractOptions {
    * pub/sub tests run and fail if the methods are missing. `false`: the store must have neither.
    */
   readonly supportsPubSub?: boolean;
+  /**
+   * Whether the store keeps audit events (`appendAudit` + `listAudit`). Default true: the audit
+   * tests run and fail if the methods are missing. `false`: the store must have neither.
+   */
+  readonly supportsAudit?: boolean;
   /** Timeout in ms for each test and hook (raise it for remote databases). Default: vitest's. */
   readonly timeout?: number;
 }
@@ -28,8 +35,8 @@ export interface KeyStoreContractOptions {
 /**
  * The one contract suite every {@link KeyStore} runs: lookups, exact round trips, conflicts, the
  * nickname rule, atomic insert, revoke, rotate and update (and their races), the per-owner active-key
- * limit, paginated `listByOwner` that stays fast whatever an owner's history, batched `touchLastUsed`, and publish/subscribe when the
- * store has it. `setup` is called before each test and must return a usable store; the suite uses
+ * limit, paginated `listByOwner` that stays fast whatever an owner's history, `listByOrg` across an organization's owners, batched `touchLastUsed`, and publish/subscribe and
+ * audit events when the store declares them. `setup` is called before each test and must return a usable store; the suite uses
  * random ids, hashes and owners, so a database shared between tests or runs does not make it clash.
  *
  * @example
@@ -69,6 +76,8 @@ export function runKeyStoreContract(
     describeRevokeContract(context);
     describeUpdateContract(context);
     describeOwnerContract(context);
+    describeOrgContract(context);
     describePubSubContract(context, options.supportsPubSub ?? true);
+    describeAuditContract(context, options.supportsAudit ?? true);
   });
 }
