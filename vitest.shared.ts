@@ -12,6 +12,7 @@ export const keywardAliases = [
   { find: /^@keyward\/core\/adapter$/, replacement: source('core/src/adapter.ts') },
   { find: /^@keyward\/core\/store$/, replacement: source('core/src/store.ts') },
   { find: /^@keyward\/core\/openapi$/, replacement: source('core/src/openapi.ts') },
+  { find: /^@keyward\/core\/telemetry$/, replacement: source('core/src/telemetry.ts') },
   { find: /^@keyward\/core\/testing$/, replacement: source('core/src/testing/index.ts') },
   ...['express', 'fastify', 'koa', 'postgres', 'redis'].map((name) => ({
     find: new RegExp(`^@keyward/${name}$`),

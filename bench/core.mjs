@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { createKeyward, MemoryKeyStore } from '../packages/core/dist/index.js';
 import { createScopeGuard } from '../packages/core/dist/adapter.js';
+import { openTelemetry } from '../packages/core/dist/telemetry.js';
 import { createFaultyStore } from '../packages/core/dist/testing.js';
 import * as lib from './lib.mjs';
 import { check, outFile, PREFIX, QUICK } from './lib.mjs';
@@ -93,6 +94,14 @@ const key = flat((await hitKeyward.keys.create({ ownerId: 'user_1', orgId: 'acme
 const bearer = `Bearer ${key}`;
 check((await hitKeyward.authenticate({ 'x-api-key': key })).ok, 'warm the cache');
 const canRun = createScopeGuard('agents:run');
+// The same cache hit with telemetry (the OpenTelemetry API with no SDK registered: no-op providers)
+// and with an event listener, side by side with the one without either in the same run.
+const otelKeyward = keywardFor(new MemoryKeyStore(), { telemetry: openTelemetry() });
+const otelKey = flat((await otelKeyward.keys.create({ ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: ['agents:run'], metadata: { team: 'platform' } })).key);
+check((await otelKeyward.authenticate({ 'x-api-key': otelKey })).ok, 'warm the telemetry cache');
+const eventKeyward = keywardFor(new MemoryKeyStore(), { onEvent: () => undefined });
+const eventKey = flat((await eventKeyward.keys.create({ ownerId: 'user_1', orgId: 'acme', nickname: 'ci', scopes: ['agents:run'], metadata: { team: 'platform' } })).key);
+check((await eventKeyward.authenticate({ 'x-api-key': eventKey })).ok, 'warm the events cache');
 
 const missKeyward = keywardFor(new MemoryKeyStore(), { cache: false });
 const missKeys = [];
@@ -143,6 +152,8 @@ const malformedKey = flat(control.slice(0, -3));
 const malformedHeader = flat(`${control}, ${control}`);
 const cases = [
   asyncCase('hit-x-api-key', 'authenticate, cache hit, `X-API-Key`', 150_000, () => hitKeyward.authenticate({ 'x-api-key': key }), (r) => r.ok),
+  asyncCase('hit-otel-noop', 'authenticate, cache hit, `telemetry: openTelemetry()`, no SDK registered', 150_000, () => otelKeyward.authenticate({ 'x-api-key': otelKey }), (r) => r.ok),
+  asyncCase('hit-onevent', 'authenticate, cache hit, `onEvent` listener', 150_000, () => eventKeyward.authenticate({ 'x-api-key': eventKey }), (r) => r.ok),
   asyncCase('hit-bearer', 'authenticate, cache hit, `Authorization: Bearer`', 150_000, () => hitKeyward.authenticate({ authorization: bearer }), (r) => r.ok),
   asyncCase('hit-scope', 'cache hit + `createScopeGuard(\'agents:run\')`', 150_000, () => hitKeyward.authenticate({ 'x-api-key': key }),
     (r) => r.ok && canRun(r.principal) === null),
@@ -188,6 +199,8 @@ const ratioRows = [
   ['cache hit (`X-API-Key`) ÷ node:crypto HMAC-SHA256', ratio('hit-x-api-key', 'hash-node-hmac')],
   ['cache hit (`X-API-Key`) ÷ node:crypto SHA-256 one-shot', ratio('hit-x-api-key', 'hash-node-sha256')],
   ['cache off ÷ cache hit', ratio('miss', 'hit-x-api-key')],
+  ['cache hit with `openTelemetry()` (no SDK) − without telemetry', `${lib.fmtNs(by['hit-otel-noop'].median - by['hit-x-api-key'].median)} ns`],
+  ['cache hit with `onEvent` − without', `${lib.fmtNs(by['hit-onevent'].median - by['hit-x-api-key'].median)} ns`],
 ];
 const memRow = (label, m, judged) => [label, `**${lib.fmtBytes(m.perEntry)}**`, lib.fmtBytes(m.freedPerEntry), lib.fmtBytes(m.instance), lib.fmtBytes(m.withInstance),
   judged ? '≤ 1 KB (1,024 B)' : '— (for information)', judged ? yesNo(memMet) : m.perEntry <= MEMORY_TARGET_BYTES ? 'within 1 KB' : 'over 1 KB'];

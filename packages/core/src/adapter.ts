@@ -34,6 +34,7 @@ export type { Principal } from './verify/principal.js';
 export type { HeaderInput } from './verify/credentials.js';
 export type { ScopeMode } from './verify/scopes.js';
 export type { FailureResponse } from './http/responses.js';
+export type { RespondContext } from './events/request-events.js';
 export { createLeakReportApi } from './leaks/leak-reports.js';
 export type { LeakLabel, LeakReportApi, LeakReportOptions, LeakReportResponse, LeakedKey } from './leaks/leak-reports.js';
 export type { ReporterPublicKey } from './leaks/public-keys.js';

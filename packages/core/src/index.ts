@@ -50,3 +50,21 @@ export { parseRateLimit } from './ratelimit/limits.js';
 export type { KeyRateLimit, LimitSubject, QuotaPeriod, QuotaRule, RateLimitRule } from './ratelimit/limits.js';
 export type { RateLimitOptions, RateLimitResult } from './ratelimit/limiter.js';
 export type { RateLimitPolicyInfo } from './errors.js';
+export type {
+  ActorContext,
+  AuthnFailEvent,
+  AuthzFailEvent,
+  EventOptions,
+  KeyCreatedEvent,
+  KeyReuseEvent,
+  KeyRevokedEvent,
+  KeyRotatedEvent,
+  KeyUpdatedEvent,
+  KeywardEvent,
+  KeywardEventBase,
+  KeywardEventType,
+  LeakReportedEvent,
+  RateLimitExceededEvent,
+} from './events/types.js';
+export type { RespondContext } from './events/request-events.js';
+export type { KeywardTelemetry } from './telemetry/hooks.js';

@@ -8,13 +8,17 @@ import type { CacheOptions } from './verify/cache.js';
 import { isValidGrant } from './verify/scopes.js';
 import { checkRateLimitOptions } from './ratelimit/rate-limit-options.js';
 import type { UsageOptions } from './verify/usage.js';
+import type { EventOptions } from './events/types.js';
+import { TELEMETRY_MEMBERS } from './telemetry/hooks.js';
 
 const WHERE = 'createKeyward';
 
 const KEYWARD: OptionNames<KeywardOptions> = {
   store: true, prefixes: true, pepper: true, jwt: true, acceptJwt: true, cache: true, usage: true, keys: true, responses: true, rateLimit: true,
   storeTimeoutMs: true, retryAfterSeconds: true, maxCredentialLength: true, logger: true, production: true, now: true, random: true,
+  onEvent: true, events: true, telemetry: true,
 };
+const EVENTS: OptionNames<EventOptions> = { authnFailIntervalMs: true };
 const CACHE: OptionNames<CacheOptions> = { max: true, negativeMax: true, ttlMs: true, negativeTtlMs: true, staleIfErrorMs: true };
 const USAGE: OptionNames<UsageOptions> = { flushIntervalMs: true, maxBatch: true };
 const KEYS: OptionNames<KeyManagerOptions> = { allowedScopes: true, defaultScopes: true, maxGracePeriodSeconds: true, maxActiveKeysPerOwner: true };
@@ -44,6 +48,13 @@ export function checkKeywardOptions(options: KeywardOptions): KeywardOptions {
   checkBoolean(WHERE, o.production, 'production');
   checkFunction(WHERE, o.now, 'now');
   checkFunction(WHERE, o.random, 'random');
+  checkFunction(WHERE, o.onEvent, 'onEvent');
+  const events = group(o.events, 'events', EVENTS, false);
+  checkRange(WHERE, events.authnFailIntervalMs, 'events.authnFailIntervalMs', 1_000, 86_400_000);
+  const telemetry = o.telemetry as unknown as Record<string, unknown> | undefined;
+  if (telemetry !== undefined && (typeof telemetry !== 'object' || telemetry === null || TELEMETRY_MEMBERS.some((m) => typeof telemetry[m] !== 'function'))) {
+    throw new KeywardConfigError(`${WHERE}: "telemetry" must come from openTelemetry() (@keyward/core/telemetry) or have the methods ${TELEMETRY_MEMBERS.join(', ')}`);
+  }
   if (o.acceptJwt !== undefined && typeof o.acceptJwt !== 'boolean' && (typeof o.acceptJwt !== 'object' || o.acceptJwt === null)) {
     throw new KeywardConfigError(`${WHERE}: "acceptJwt" must be true, false or JWT verifier options like "jwt"`);
   }

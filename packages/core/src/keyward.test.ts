@@ -21,6 +21,10 @@ describe('createKeyward options', () => {
     [{ store, prefixes: ['eck_live_'], keys: { allowedScopes: ['a b'] } }, /allowedScopes/],
     [{ store, prefixes: ['eck_live_'], keys: { allowedScopes: ['a'], defaultScopes: ['b'] } }, /defaultScopes/],
     [{ store, prefixes: ['eck_live_'], now: 5 }, /"now"/],
+    [{ store, prefixes: ['eck_live_'], onEvent: 'log' }, /"onEvent"/],
+    [{ store, prefixes: ['eck_live_'], events: { authnFailIntervalMs: 10 } }, /"events.authnFailIntervalMs"/],
+    [{ store, prefixes: ['eck_live_'], events: { interval: 10 } }, /"events.interval"/],
+    [{ store, prefixes: ['eck_live_'], telemetry: { authn() {} } }, /"telemetry"/],
   ])('%# rejects bad options with a message that names them', (options, message) => {
     expect(() => createKeyward(options as never)).toThrow(KeywardConfigError);
     expect(() => createKeyward(options as never)).toThrow(message);

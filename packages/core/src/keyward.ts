@@ -28,6 +28,14 @@ import { checkKeywardOptions } from './keyward-options.js';
 import type { Principal } from './verify/principal.js';
 import type { RateLimitOptions, RateLimitResult } from './ratelimit/limiter.js';
 import { Limiter, checkCost } from './ratelimit/limiter.js';
+import type { EventOptions, KeywardEvent } from './events/types.js';
+import { EventHub } from './events/hub.js';
+import { createAuthObserver } from './events/auth-observer.js';
+import type { RespondContext } from './events/request-events.js';
+import { createLimitObserver, reportAuthz } from './events/request-events.js';
+import { registerEventContext } from './events/registry.js';
+import type { KeywardTelemetry } from './telemetry/hooks.js';
+import { traceKeyOperations } from './telemetry/trace-keys.js';
 
 /** Options of {@link createKeyward}. Checked once; unknown options are an error naming them. */
 export interface KeywardOptions {
@@ -57,6 +65,16 @@ export interface KeywardOptions {
   readonly retryAfterSeconds?: number;
   /** Longest credential accepted (default 4096 characters). */
   readonly maxCredentialLength?: number;
+  /**
+   * Receives audit and security events (docs/events.md). A listener that throws is logged once per
+   * event type and never breaks a request. Management events are also written with
+   * `store.appendAudit` when the store keeps audit records, listener or not.
+   */
+  readonly onEvent?: (event: KeywardEvent) => unknown;
+  /** Event settings: `authnFailIntervalMs` (default 60 000), how long failures are counted per event. */
+  readonly events?: EventOptions;
+  /** Metrics and traces: `openTelemetry()` from `@keyward/core/telemetry` (docs/telemetry.md). None by default. */
+  readonly telemetry?: KeywardTelemetry;
   /** Where warnings go (never containing key material); `false` silences them. Default `console`. */
   readonly logger?: { warn(message: string): void } | false;
   /** Treat as production (warn when unpeppered). Default `process.env.NODE_ENV === 'production'`. */
@@ -83,8 +101,12 @@ export interface Keyward {
    * store that answers synchronously.
    */
   limit(principal: Principal | null, options?: { readonly cost?: number; readonly previous?: RateLimitResult }): RateLimitResult | Promise<RateLimitResult>;
-  /** Map a failure to `{ status, headers, body, json }` (the HTTP contract, docs/http-contract.md). */
-  respond(failure: AuthFailure): FailureResponse;
+  /**
+   * Map a failure to `{ status, headers, body, json }` (the HTTP contract, docs/http-contract.md).
+   * Adapters pass the request's `context` (principal, headers): a guard's refusal is then reported
+   * as an `authz_fail` event with its actor and request id.
+   */
+  respond(failure: AuthFailure, context?: RespondContext): FailureResponse;
   /** The key manager: create, list, get, revoke, rotate. */
   readonly keys: KeyManager;
   /** Accepted prefixes (longest first). */
@@ -134,6 +156,8 @@ export function createKeyward(options: KeywardOptions): Keyward {
   if (o.acceptJwt === true && o.jwt === undefined) throw new KeywardConfigError('acceptJwt: true needs the jwt option');
   const apiJwt = apiJwtOptions === undefined ? null : apiJwtOptions === o.jwt ? managementJwt : createJwtVerifier(apiJwtOptions, jwtContext);
   const maxCredentialLength = o.maxCredentialLength ?? DEFAULT_MAX_CREDENTIAL_LENGTH;
+  const telemetry = o.telemetry ?? null;
+  const hub = new EventHub({ listener: o.onEvent ?? null, store: bounded, now: runtime.now, random: runtime.random, warn, intervalMs: o.events?.authnFailIntervalMs ?? 60_000 });
   const pipeline = new Pipeline({
     store: o.store,
     prefixes,
@@ -145,6 +169,7 @@ export function createKeyward(options: KeywardOptions): Keyward {
     storeTimeoutMs,
     retryAfterSeconds,
     maxCredentialLength,
+    observer: createAuthObserver({ hub, telemetry, prefixes, maxLength: maxCredentialLength, now: runtime.now }),
   });
   const invalidate = (keyId: string) => pipeline.invalidate(keyId);
   const keys = new KeyManager({
@@ -157,20 +182,31 @@ export function createKeyward(options: KeywardOptions): Keyward {
     invalidate,
     pendingUse: (id) => usage.pendingFor(id),
     warn,
+    events: hub,
   });
-  const respond = createFailureResponder(o.responses);
+  if (telemetry !== null) traceKeyOperations(keys, telemetry);
+  const respondTo = createFailureResponder(o.responses);
+  const respond = (failure: AuthFailure, context?: RespondContext): FailureResponse => {
+    reportAuthz(hub, runtime.now, failure, context);
+    return respondTo(failure);
+  };
   const limiter = o.rateLimit === undefined ? null : new Limiter(o.rateLimit, { now: runtime.now, timeoutMs: o.rateLimit.timeoutMs ?? o.storeTimeoutMs ?? 2_000, retryAfterSeconds, warn });
   const unlimited: RateLimitResult = Object.freeze({ ok: true, headers: Object.freeze({}), cost: 0 });
+  const limitObserver = limiter === null ? null : createLimitObserver(hub, telemetry, runtime.now);
   function limit(principal: Principal | null, options?: { readonly cost?: number; readonly previous?: RateLimitResult }): RateLimitResult | Promise<RateLimitResult> {
     if (limiter === null) return options?.previous ?? unlimited;
     const cost = options?.cost ?? 1;
     checkCost('keyward.limit', cost);
-    return limiter.limit(principal, cost, options?.previous);
+    const result = limiter.limit(principal, cost, options?.previous);
+    if (limitObserver === null) return result;
+    const seen = (r: RateLimitResult) => (limitObserver(r, principal), r);
+    return result instanceof Promise ? result.then(seen) : seen(result);
   }
 
   const subscription = subscribeUntilLive(
     o.store,
     (event) => {
+      telemetry?.invalidation(event.type === 'reset' ? 'reset' : 'event');
       if (event.type !== 'reset') return invalidate(event.keyId);
       pipeline.reset();
       warn('keyward: the store invalidation channel was interrupted and is back; cached keys were dropped');
@@ -179,8 +215,9 @@ export function createKeyward(options: KeywardOptions): Keyward {
   );
 
   function authenticate(headers: HeaderInput, opts?: { readonly optional: true }): Promise<OptionalAuthResult> {
-    const result = pipeline.authenticate(headers);
-    if (opts?.optional !== true) return result;
+    const optional = opts?.optional === true;
+    const result = pipeline.authenticate(headers, optional);
+    if (!optional) return result;
     return result.then((r) => (!r.ok && r.failure.code === 'missing_credentials' ? { ok: true, principal: null } : r));
   }
 
@@ -196,9 +233,11 @@ export function createKeyward(options: KeywardOptions): Keyward {
     async close() {
       await usage.close();
       await subscription.close();
+      hub.close();
       cache.clear();
     },
   };
+  registerEventContext(keyward, { hub, store: bounded, now: runtime.now });
   // What the management API (management/) needs beyond the public members; reachable only inside core.
   registerManagementContext(keyward, {
     jwt: managementJwt,

@@ -75,7 +75,7 @@ function guard(name: string, check: (req: Request) => AuthFailure | null): Reque
     if (keyward === undefined) return next(new KeywardConfigError(`${name} needs apiKeyAuth(keyward) to run before it on this route`));
     const failure = check(req);
     if (failure === null) return next();
-    send(res, keyward.respond(failure));
+    send(res, keyward.respond(failure, { principal: req.auth, headers: req.headers }));
   };
 }
 

@@ -49,7 +49,9 @@ function routeGuard(config: KeywardRouteConfig, url: string): ScopeGuard | null 
 const plugin: FastifyPluginAsync<KeywardPluginOptions> = async (app, options) => {
   const { keyward, optional = false } = checkOptions('@keyward/fastify', options, { ...PLUGIN_OPTIONS, ...REGISTER_OPTIONS });
   assertKeyward('@keyward/fastify', keyward);
-  const fail = (reply: FastifyReply, failure: AuthFailure | null) => (failure === null ? undefined : send(reply, keyward.respond(failure)));
+  // The request goes with the failure, so that a guard's refusal is reported with its caller and request id.
+  const fail = (reply: FastifyReply, failure: AuthFailure | null) =>
+    failure === null ? undefined : send(reply, keyward.respond(failure, { principal: reply.request.auth, headers: reply.request.headers }));
 
   // Compiled scope guards per route config; routes added before the plugin are compiled on first use.
   const guards = new WeakMap<object, ScopeGuard | null>();

@@ -78,7 +78,7 @@ function guard(name: string, check: (ctx: Context) => AuthFailure | null): Middl
     if (keyward === undefined) throw new KeywardConfigError(`${name} needs apiKeyAuth(keyward) to run before it`);
     const failure = check(ctx);
     if (failure === null) return next();
-    send(ctx, keyward.respond(failure));
+    send(ctx, keyward.respond(failure, { principal: ctx.state.auth, headers: ctx.headers }));
   };
 }
 

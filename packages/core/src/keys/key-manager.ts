@@ -12,6 +12,9 @@ import { collectPages, decodeCursor, encodeCursor, readPageLimit } from './list-
 import type { KeyPage, ListPageOptions } from './list-cursor.js';
 import { readCreateInput, readGracePeriod, readUpdateInput, toApiKeyInfo, updatePatch } from './key-input.js';
 import type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
+import type { EventHub } from '../events/hub.js';
+import type { ActorContext } from '../events/types.js';
+import { createdEvent, revokedEvent, rotatedEvent, updatedEvent } from '../events/key-events.js';
 
 export type { ApiKeyInfo, CreateKeyInput, UpdateKeyInput } from './key-input.js';
 export type { KeyPage, ListPageOptions } from './list-cursor.js';
@@ -55,6 +58,7 @@ interface ManagerDeps {
   readonly invalidate: (keyId: string) => void;
   readonly pendingUse: (keyId: string) => number | undefined;
   readonly warn: (message: string) => void;
+  readonly events: EventHub;
 }
 
 /**
@@ -80,9 +84,10 @@ export class KeyManager {
 
   /**
    * Mint a key for an owner. Nickname unique among the owner's active keys (`nickname_conflict`);
-   * at most `keys.maxActiveKeysPerOwner` active keys per owner (`key_limit`).
+   * at most `keys.maxActiveKeysPerOwner` active keys per owner (`key_limit`). `context` labels
+   * the `authn_token_created` event (`actor`, default `system`; `requestId`).
    */
-  async create(input: CreateKeyInput): Promise<CreatedKey> {
+  async create(input: CreateKeyInput, context?: ActorContext | null): Promise<CreatedKey> {
     const now = this.#d.runtime.now();
     const valid = readCreateInput(input, {
       now,
@@ -93,6 +98,7 @@ export class KeyManager {
     });
     const maxActiveKeys = this.#d.options.maxActiveKeysPerOwner ?? DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER;
     const { key, record } = await this.#mintAndStore(valid.prefix, now, valid, (next) => this.#d.store.insert(next, { maxActiveKeys }));
+    await this.#d.events.record(createdEvent(record, context, now));
     return { key, record: toApiKeyInfo(record, this.#d.prefixes) };
   }
 
@@ -187,6 +193,7 @@ export class KeyManager {
     this.#d.invalidate(record.id);
     if (!result.ok) throw notFound();
     await this.#publish({ type: 'revoked', keyId: record.id });
+    await this.#d.events.record(revokedEvent(result.record, scope, now.getTime()));
     return this.#info(result.record);
   }
 
@@ -209,6 +216,7 @@ export class KeyManager {
     this.#d.invalidate(record.id);
     if (!result.ok) throw result.conflict === 'nickname' ? nicknameTaken(valid.nickname ?? record.nickname) : notFound();
     await this.#publish({ type: 'updated', keyId: record.id });
+    await this.#d.events.record(updatedEvent(record, Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined), scope, this.#d.runtime.now()));
     return this.#info(result.record);
   }
 
@@ -227,6 +235,7 @@ export class KeyManager {
     const { key, record } = await this.#mintAndStore(prefix, now, old, (next) => this.#d.store.rotate(old.id, next, oldExpiresAt));
     this.#d.invalidate(old.id);
     await this.#publish({ type: 'rotated', keyId: old.id });
+    await this.#d.events.record(rotatedEvent(old, record.id, oldExpiresAt, options, now));
     const previous = { ...old, expiresAt: oldExpiresAt, replacedById: record.id, updatedAt: new Date(now) };
     return { key, record: toApiKeyInfo(record, this.#d.prefixes), previous: this.#info(previous) };
   }

@@ -1,8 +1,12 @@
 import { KeyManagerError } from '../errors.js';
 import type { ApiKeyRecord } from '../store/key-store.js';
+import type { ActorContext } from '../events/types.js';
 
-/** Who is asking: when given, the key must belong to this owner and organization (else `not_owner`). */
-export interface OwnerScope {
+/**
+ * Who is asking: when given, the key must belong to this owner and organization (else `not_owner`).
+ * `actor` and `requestId` only label the operation's event (default actor `system`).
+ */
+export interface OwnerScope extends ActorContext {
   readonly ownerId?: string;
   /** The caller's organization (`null` for none): when given, the key's `orgId` must be the same. */
   readonly orgId?: string | null;

@@ -8,6 +8,7 @@ import { MemoryKeyStore } from '../store/memory-store.js';
 import { KeywardConfigError } from '../errors.js';
 import { createLeakReportApi } from './leak-reports.js';
 import type { LeakedKey } from './leak-reports.js';
+import type { KeywardEvent } from '../events/types.js';
 
 const reporter = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const intruder = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -46,6 +47,28 @@ describe('leak reports (secret-scanning partner format)', () => {
     // Reported again: still a true positive (it is a real key), nothing left to revoke.
     expect(JSON.parse((await api.handle(signed(body))).json)[0].label).toBe('true_positive');
     expect(leaks.at(-1)).toMatchObject({ keyId: record.id, outcome: 'already_inactive' });
+  });
+
+  it('reports leak_reported events (actor system) and keeps them as audit records of the key\'s organization', async () => {
+    const events: KeywardEvent[] = [];
+    const store = new MemoryKeyStore();
+    const keyward = createKeyward({ store, prefixes: ['eck_live_'], pepper: 'p'.repeat(32), logger: false, usage: false, onEvent: (e) => void events.push(e) });
+    const api = createLeakReportApi(keyward, { publicKeys: [{ keyIdentifier: 'key-1', key: PEM }] });
+    const { key, record } = await keyward.keys.create({ ownerId: 'u1', orgId: 'acme', nickname: 'leaked' });
+    const body = JSON.stringify([{ token: key, type: 'keyward_api_key', url: 'https://example.com/x' }]);
+    await api.handle(signed(body));
+    await api.handle(signed(body));
+    const leaked = events.filter((e) => e.type === 'leak_reported' || e.type === 'authn_token_revoked');
+    expect(leaked.map((e) => [e.type, e.actor, e.orgId, e.keyId])).toEqual([
+      ['authn_token_revoked', 'system', 'acme', record.id],
+      ['leak_reported', 'system', 'acme', record.id],
+      ['leak_reported', 'system', 'acme', record.id],
+    ]);
+    expect(leaked[1]).toMatchObject({ outcome: 'revoked', url: 'https://example.com/x', source: null });
+    expect(leaked[2]).toMatchObject({ outcome: 'already_inactive' });
+    const audit = await store.listAudit('acme', { limit: 10 });
+    expect(audit.records.map((r) => r.type)).toEqual(['leak_reported', 'leak_reported', 'authn_token_revoked', 'authn_token_created']);
+    expect(JSON.stringify(audit.records)).not.toContain(key);
   });
 
   it('a tampered body, a signature by another key, an unknown key id or no signature is 401 and changes nothing', async () => {

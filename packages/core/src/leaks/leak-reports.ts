@@ -6,6 +6,7 @@ import { checkFunction, checkOptions, checkRange } from '../options.js';
 import type { HeaderInput } from '../verify/credentials.js';
 import { readHeader } from '../verify/credentials.js';
 import { fetchedPublicKeys, staticPublicKeys } from './public-keys.js';
+import { eventContextOf } from '../events/registry.js';
 import type { PublicKeyResolver, ReporterPublicKey } from './public-keys.js';
 
 /** Options of {@link createLeakReportApi} (and of each adapter's `apiKeyLeakReports`). */
@@ -97,6 +98,15 @@ export function createLeakReportApi(keyward: Keyward, options: LeakReportOptions
   const bodyLimitBytes = o.bodyLimitBytes ?? 1_048_576;
   const maxTokens = o.maxTokens ?? 1_000;
   const action = o.action ?? 'revoke';
+  const events = eventContextOf(keyward);
+  // onLeak, then the `leak_reported` event (also persisted as an audit record; it never fails the report).
+  const reportLeak = async (leak: LeakedKey, orgId: string | null) => {
+    o.onLeak?.(leak);
+    if (events === undefined) return;
+    const { keyId, outcome, url, source } = leak;
+    await events.hub.record({ type: 'leak_reported', time: new Date(events.now()), actor: 'system', orgId, keyId, requestId: null, outcome, url, source });
+  };
+  const orgOf = async (keyId: string) => (await keyward.keys.get(keyId).catch(() => null))?.orgId ?? null;
 
   async function classify(token: string, url: string | null, source: string | null): Promise<boolean | 'unavailable'> {
     // authenticate() never throws and never lets a malformed value reach the store.
@@ -112,13 +122,13 @@ export function createLeakReportApi(keyward: Keyward, options: LeakReportOptions
           // not_found: revoked meanwhile by someone else; it is a real key all the same.
         }
       }
-      o.onLeak?.({ keyId, outcome: action === 'revoke' ? 'revoked' : 'reported', url, source });
+      await reportLeak({ keyId, outcome: action === 'revoke' ? 'revoked' : 'reported', url, source }, result.principal.orgId);
       return true;
     }
     const failure = result.failure;
     if (failure.code === 'auth_unavailable') return 'unavailable';
     if (failure.code === 'revoked_api_key' || failure.code === 'expired_api_key') {
-      o.onLeak?.({ keyId: failure.keyId, outcome: 'already_inactive', url, source });
+      await reportLeak({ keyId: failure.keyId, outcome: 'already_inactive', url, source }, await orgOf(failure.keyId));
       return true;
     }
     return false;

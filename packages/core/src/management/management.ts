@@ -88,7 +88,7 @@ export type ManagementAuthResult =
 /** The management routes of docs/management-api.md, framework-free. */
 export interface ManagementApi {
   /**
-   * Serve one request: `POST /` create, `GET /` list, `GET /me`, `GET /:id` show, `PATCH /:id` update, `DELETE /:id` revoke, `POST /:id/rotate`.
+   * Serve one request: `POST /` create, `GET /` list, `GET /me`, `GET /audit` (org admins), `GET /:id` show, `PATCH /:id` update, `DELETE /:id` revoke, `POST /:id/rotate`.
    * Resolves to `null` when the method and path are not a management route (the adapter passes
    * the request on). Never rejects.
    */
@@ -167,7 +167,7 @@ export function createManagementApi<R = unknown>(keyward: Keyward, options?: Man
         if (problem !== null) return problemResponse(problem, answerOptions);
       }
       try {
-        return await serveRoute(settings, route, outcome.caller, request.body);
+        return await serveRoute(settings, route, outcome.caller, request.body, request.headers);
       } catch (error) {
         return problemResponse(problemOf(error), answerOptions);
       }

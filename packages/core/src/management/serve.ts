@@ -11,6 +11,10 @@ import { isOrgAdmin } from './principal.js';
 import type { ManagementResponse, ProblemResponseOptions } from './responses.js';
 import { problemResponse, reply } from './responses.js';
 import type { Route } from './routes.js';
+import { serveAudit } from './audit-route.js';
+import { readRequestId } from '../events/key-events.js';
+import type { HeaderInput } from '../verify/credentials.js';
+import { readHeader } from '../verify/credentials.js';
 import type { ScopeDecision } from './scope-policy.js';
 
 /** What serving a route needs, fixed when the management API is built. */
@@ -53,12 +57,16 @@ function pageLimit(query: URLSearchParams): number | undefined {
  * A key outside that scope is `not_owner` (401). Keys are always created for the caller itself.
  * Throws what the key manager throws; the caller maps it to an answer.
  */
-export async function serveRoute(settings: ServeSettings, route: Route, caller: Caller, rawBody: unknown): Promise<ManagementResponse> {
+export async function serveRoute(settings: ServeSettings, route: Route, caller: Caller, rawBody: unknown, headers: HeaderInput): Promise<ManagementResponse> {
   const { keyward, bodyLimitBytes, decideScopes, answerOptions } = settings;
   const { ownerId, orgId } = caller.management;
   const admin = isOrgAdmin(caller.management, settings.me.adminRole);
-  const scope: OwnerScope = admin ? { orgId } : { ownerId, orgId };
+  // Who acts (and the request's X-Request-Id) labels the key manager's events and audit records.
+  const acting = { actor: `user:${ownerId}`, requestId: readRequestId(readHeader(headers, 'x-request-id')) };
+  const scope: OwnerScope = admin ? { orgId, ...acting } : { ownerId, orgId, ...acting };
   switch (route.name) {
+    case 'audit':
+      return serveAudit(keyward, admin, orgId, route.query);
     case 'me':
       return reply(200, meBody(caller.management, settings.me));
     case 'list': {
@@ -110,7 +118,7 @@ export async function serveRoute(settings: ServeSettings, route: Route, caller: 
       if (!scopes.ok) return problemResponse(scopes.problem, answerOptions);
       const { nickname, expiresAt } = body.value;
       const input = { ownerId, orgId, nickname: nickname as string, scopes: scopes.scopes as string[] | undefined, expiresAt: expiresAt as string | null | undefined };
-      const { key, record } = await keyward.keys.create(input);
+      const { key, record } = await keyward.keys.create(input, acting);
       return reply(201, minted(key, record));
     }
     case 'rotate': {

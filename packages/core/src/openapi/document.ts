@@ -6,6 +6,7 @@ import { checkOptions } from '../options.js';
 import { isValidScope } from '../verify/scopes.js';
 import type { OpenApiComponents, OpenApiObject } from './components.js';
 import { FAILURE_RESPONSES, SCHEMES, createOpenApiComponents } from './components.js';
+import { auditPaths } from './audit-paths.js';
 
 /** How a documented operation is protected by keyward. */
 export interface ProtectedOperation {
@@ -121,6 +122,7 @@ export function createManagementPaths(mountPath: string): OpenApiObject {
         responses: { 201: created, ...errors(400, 401, 403, 404, 413, 422, 503) },
       },
     },
+    ...auditPaths(base, security),
   };
 }
 

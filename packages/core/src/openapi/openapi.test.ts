@@ -62,7 +62,7 @@ describe('OpenAPI 3.1 output', () => {
     const registry = (merged.paths['/v1/registries/{slug}'] as unknown as { get: { security: unknown[]; responses: object } }).get;
     expect(registry.security[0]).toEqual({});
     expect(Object.keys(registry.responses)).not.toContain('403');
-    expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(['/auth/api-keys', '/auth/api-keys/me', '/auth/api-keys/{id}', '/auth/api-keys/{id}/rotate']));
+    expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(['/auth/api-keys', '/auth/api-keys/me', '/auth/api-keys/audit', '/auth/api-keys/{id}', '/auth/api-keys/{id}/rotate']));
     const management = merged.paths as Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
     expect(management['/auth/api-keys/me']!.get!.responses['200']).toBeDefined();
     for (const [path, method] of [['/auth/api-keys', 'post'], ['/auth/api-keys/{id}', 'patch'], ['/auth/api-keys/{id}', 'delete'], ['/auth/api-keys/{id}/rotate', 'post']] as const) {

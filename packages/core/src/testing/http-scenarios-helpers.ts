@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
-import type { Keyward, SessionPrincipal } from '@keyward/core';
+import type { Keyward, KeywardEvent, SessionPrincipal } from '@keyward/core';
 import type { FaultyStore } from './fault-store.js';
 
 /** A response as the scenarios read it: the body parsed as JSON when it is JSON. */
@@ -22,6 +22,8 @@ export interface ScenarioContext {
   readonly request: (method: string, path: string, headers?: Record<string, string>, body?: string) => Promise<ScenarioResponse>;
   /** Base URL of the running server, for requests fetch cannot make (see `http-scenarios-raw.ts`). */
   readonly url: () => string;
+  /** Every event the suite's keyward reported (`onEvent`), oldest first. */
+  readonly events: () => readonly KeywardEvent[];
   /** Mint a key for a fresh owner (org `acme` unless given). */
   readonly mint: (input?: { scopes?: string[]; orgId?: string | null; expiresAt?: Date }) => Promise<{ key: string; id: string; ownerId: string }>;
   /** A management JWT (HS256) for `sub`, with the `org` claim and, when given, roles (in the suite's roles claim). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Keyward, SessionPrincipal } from '@keyward/core';
+import type { Keyward, KeywardEvent, SessionPrincipal } from '@keyward/core';
 import type { KeyStore } from '@keyward/core/store';
 import { MemoryKeyStore, MemoryRateLimitStore, createKeyward } from '@keyward/core';
 import { createFaultyStore } from './fault-store.js';
@@ -15,6 +15,7 @@ import { sessionScenarios } from './http-scenarios-session.js';
 import { keyRouteScenarios } from './http-scenarios-key-routes.js';
 import { rateLimitScenarios } from './http-scenarios-ratelimit.js';
 import { uiScenarios } from './http-scenarios-ui.js';
+import { eventScenarios } from './http-scenarios-events.js';
 import { listenOnLoopback } from './listen.js';
 
 /** A running server of an {@link HttpScenarioFixture}. */
@@ -55,7 +56,7 @@ export interface HttpScenarioFixture {
 }
 
 /** The scenario groups of {@link runHttpScenarios}, each a `describe` of its own. */
-export type HttpScenarioGroup = 'credentials' | 'guards' | 'management' | 'roles' | 'sessions' | 'key-routes' | 'rate-limits' | 'ui';
+export type HttpScenarioGroup = 'credentials' | 'guards' | 'management' | 'roles' | 'sessions' | 'key-routes' | 'rate-limits' | 'ui' | 'events';
 
 /** Options of {@link runHttpScenarios}. */
 export interface HttpScenarioOptions {
@@ -115,6 +116,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture, opt
     let store: FaultyStore | undefined;
     let server: HttpScenarioServer | undefined;
     const { management, session } = scenarioSessions();
+    const events: KeywardEvent[] = [];
 
     beforeAll(async () => {
       store = createFaultyStore(options.store === undefined ? new MemoryKeyStore() : await options.store());
@@ -123,6 +125,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture, opt
         jwt: { secret: JWT_SECRET }, keys: { allowedScopes: SCENARIO_SCOPES }, usage: false, logger: false, now: () => now,
         storeTimeoutMs: options.store === undefined ? 250 : 5_000, // a real store on a busy machine gets time to answer
         rateLimit: { store: new MemoryRateLimitStore(), limits: [] }, // keys of the rate-limit scenarios carry their own rules
+        onEvent: (event) => void events.push(event),
       });
       const started = await fixture.start(keyward, management);
       server = started instanceof Server ? await listenOnLoopback(started) : started;
@@ -144,6 +147,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture, opt
         now += ms;
       },
       url: () => need(server).url,
+      events: () => events,
       async request(method, path, headers = {}, body) {
         const res = await fetch(`${need(server).url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
         const text = await res.text();
@@ -169,7 +173,7 @@ export function runHttpScenarios(name: string, fixture: HttpScenarioFixture, opt
 
     const groups: Record<HttpScenarioGroup, (context: ScenarioContext) => void> = {
       credentials: credentialScenarios, guards: guardScenarios, management: managementScenarios, roles: roleScenarios, sessions: sessionScenarios,
-      'key-routes': keyRouteScenarios, 'rate-limits': rateLimitScenarios, ui: uiScenarios,
+      'key-routes': keyRouteScenarios, 'rate-limits': rateLimitScenarios, ui: uiScenarios, events: eventScenarios,
     };
     for (const [group, scenarios] of Object.entries(groups) as [HttpScenarioGroup, (context: ScenarioContext) => void][]) {
       if (options.only === undefined || options.only.includes(group)) scenarios(ctx);

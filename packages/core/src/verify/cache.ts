@@ -11,6 +11,8 @@ export type CacheEntry =
       /** The key's expiry in ms (`null` = never); checked on every read. */
       readonly expiresAt: number | null;
       readonly revoked: boolean;
+      /** A rotation replaced the key (its expiry is then the end of the grace period). */
+      readonly replaced: boolean;
       /** Until when the entry may be served without asking the store. */
       readonly freshUntil: number;
     }

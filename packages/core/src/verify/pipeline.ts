@@ -12,6 +12,7 @@ import type { Principal } from './principal.js';
 import type { ApiKeyRecord, KeyStore } from '../store/key-store.js';
 import type { UsageRecorder } from './usage.js';
 import { StoreTimeoutError, withStoreTimeout } from '../store/store-timeout.js';
+import type { AuthObserver } from '../events/auth-observer.js';
 
 export { StoreTimeoutError } from '../store/store-timeout.js';
 
@@ -35,6 +36,8 @@ export interface PipelineParts {
   readonly storeTimeoutMs: number;
   readonly retryAfterSeconds: number;
   readonly maxCredentialLength: number;
+  /** Events and telemetry; `null` when neither is configured (the request path then does nothing extra). */
+  readonly observer: AuthObserver | null;
 }
 
 const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1'));
@@ -88,8 +91,14 @@ export class Pipeline {
    * Authenticate from headers. Everything up to a cache hit runs synchronously and settles one
    * promise at the end: chained async functions cost more than the whole cache-hit path.
    */
-  authenticate(headers: HeaderInput): Promise<AuthResult> {
-    return Promise.resolve(this.#authenticate(headers));
+  authenticate(headers: HeaderInput, optional = false): Promise<AuthResult> {
+    const observer = this.parts.observer;
+    if (observer === null) return Promise.resolve(this.#authenticate(headers));
+    const started = observer.timed ? performance.now() : 0;
+    const result = this.#authenticate(headers);
+    if (result instanceof Promise) return result.then((r) => (observer.done(r, headers, started, optional), r));
+    observer.done(result, headers, started, optional); // a cache hit allocates no closure
+    return Promise.resolve(result);
   }
 
   #authenticate(headers: HeaderInput): AuthResult | Promise<AuthResult> {
@@ -101,17 +110,22 @@ export class Pipeline {
     if (source === 'authorization' && value.includes('.') && looksLikeJwt(value)) {
       return this.parts.apiJwt === null ? { ok: false, failure: { code: 'invalid_api_key', reason: 'jwt_not_accepted' } } : this.parts.apiJwt.verify(value);
     }
-    return this.#verifyKey(value);
+    return this.#verifyKey(value, headers);
   }
 
-  #verifyKey(value: string): AuthResult | Promise<AuthResult> {
+  #verifyKey(value: string, headers: HeaderInput): AuthResult | Promise<AuthResult> {
     const parsed = parseKey(value, this.parts.prefixes);
     if (!parsed.ok) return { ok: false, failure: { code: 'invalid_api_key', reason: parsed.reason } };
     const { cache } = this.parts;
     const tag = cache.tagOf(value);
     const now = this.parts.now();
     const cached = cache.get(tag);
-    if (cached !== undefined && cached.freshUntil > now) return this.#evaluate(cached, now);
+    const observer = this.parts.observer;
+    if (cached !== undefined && cached.freshUntil > now) {
+      observer?.cache(true);
+      return this.#evaluate(cached, now, headers);
+    }
+    observer?.cache(false);
 
     const shared = this.#inflight.get(tag);
     let pending = shared?.epoch === this.#epoch ? shared.lookup : undefined;
@@ -121,7 +135,7 @@ export class Pipeline {
       this.#inflight.set(tag, started);
       pending = started.lookup;
     }
-    return pending.then((lookup) => ('failure' in lookup ? { ok: false, failure: lookup.failure } : this.#evaluate(lookup.entry, this.parts.now())));
+    return pending.then((lookup) => ('failure' in lookup ? { ok: false, failure: lookup.failure } : this.#evaluate(lookup.entry, this.parts.now(), headers)));
   }
 
   /** Forget what is cached for a key id (after revocation/rotation, or on an invalidation event). */
@@ -136,22 +150,29 @@ export class Pipeline {
     this.parts.cache.clear();
   }
 
-  #evaluate(entry: CacheEntry, now: number): AuthResult {
+  #evaluate(entry: CacheEntry, now: number, headers: HeaderInput): AuthResult {
     if (entry.kind === 'not_found') return { ok: false, failure: { code: 'invalid_api_key', reason: 'not_found' } };
-    if (entry.revoked) return { ok: false, failure: { code: 'revoked_api_key', keyId: entry.keyId } };
-    if (entry.expiresAt !== null && entry.expiresAt <= now) return { ok: false, failure: { code: 'expired_api_key', keyId: entry.keyId } };
+    if (entry.revoked) {
+      this.parts.observer?.reuse(entry.principal, 'revoked', headers);
+      return { ok: false, failure: { code: 'revoked_api_key', keyId: entry.keyId } };
+    }
+    if (entry.expiresAt !== null && entry.expiresAt <= now) {
+      if (entry.replaced) this.parts.observer?.reuse(entry.principal, 'rotated', headers);
+      return { ok: false, failure: { code: 'expired_api_key', keyId: entry.keyId } };
+    }
     this.parts.usage.record(entry.keyId, now);
     return { ok: true, principal: entry.principal };
   }
 
   async #lookup(parsed: ParsedKey, tag: string, stale: CacheEntry | undefined): Promise<Lookup> {
-    const { hasher, cache, store } = this.parts;
+    const { hasher, cache, store, observer } = this.parts;
     const epoch = this.#epoch;
     let record: ApiKeyRecord | null = null;
     try {
       for (const fn of [hasher.current, ...hasher.previous]) {
         const hash = fn.hash(parsed.key);
-        const candidate = await withStoreTimeout(store.findByHash(hash), this.parts.storeTimeoutMs);
+        const find = () => withStoreTimeout(store.findByHash(hash), this.parts.storeTimeoutMs);
+        const candidate = await (observer === null ? find() : observer.lookup(find));
         // Defence in depth: the store's index must have matched exactly (constant-time compare).
         if (candidate !== null && sameHex(candidate.hash, hash) && candidate.prefix === parsed.prefix.prefix) {
           record = candidate;
@@ -176,6 +197,7 @@ export class Pipeline {
             keyId: record.id,
             expiresAt: record.expiresAt === null ? null : record.expiresAt.getTime(),
             revoked: record.revokedAt !== null,
+            replaced: record.replacedById !== null,
             freshUntil: now + cache.ttlMs,
           };
     if (epoch === this.#epoch) cache.set(tag, entry);

@@ -18,6 +18,11 @@ const store = require('@keyward/core/store');
   const { key } = await keyward.keys.create({ ownerId: 'u', nickname: 'smoke', scopes: ['a:b'] });
   assert.equal((await keyward.authenticate({ authorization: `Bearer ${key}` })).ok, true);
   await keyward.close();
+  // The optional OpenTelemetry entry loads through require() too.
+  const { openTelemetry } = require('@keyward/core/telemetry');
+  const traced = core.createKeyward({ store: new core.MemoryKeyStore(), prefixes: ['eck_live_'], pepper: 'p'.repeat(32), telemetry: openTelemetry() });
+  assert.equal((await traced.authenticate({ 'x-api-key': (await traced.keys.create({ ownerId: 'u', nickname: 't' })).key })).ok, true);
+  await traced.close();
   console.log('cjs smoke ok');
 })().catch((error) => {
   console.error(error);
