@@ -158,7 +158,7 @@ export const wallMs = () => performance.timeOrigin + performance.now();
 /** This run's PostgreSQL table name / Redis key prefix. */
 export const tableName = (what) => `kwscale_${what}_${RUN_ID}`;
 
-/** A pg.Pool on DATABASE_URL (or `url`), with an error listener so that a cut connection does not crash the process. */
+/** A pg.Pool on DATABASE_URL (or `options.connectionString`), with an error listener so that a cut connection does not crash the process. */
 export async function pgPool(options = {}) {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5_000, keepAlive: true, ...options });
@@ -166,10 +166,10 @@ export async function pgPool(options = {}) {
   return pool;
 }
 
-/** An ioredis client on REDIS_URL (or host/port), connected. */
-export async function redisClient(options = {}) {
+/** An ioredis client on REDIS_URL (or `url`), connected. */
+export async function redisClient(options = {}, url = REDIS_URL) {
   const { Redis } = await import('ioredis');
-  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, socketTimeout: 5_000, keepAlive: 10_000, lazyConnect: true, ...options });
+  const client = new Redis(url, { maxRetriesPerRequest: 1, socketTimeout: 5_000, keepAlive: 10_000, lazyConnect: true, ...options });
   client.on('error', () => {});
   await client.connect();
   return client;
