@@ -106,12 +106,13 @@ export function zipf(n, s, random) {
       }
       return (lo * 7919 + 13) % n;
     },
+    keyOfRank: (r) => (r * 7919 + 13) % n,
     hotShare: (k) => (k >= n ? 1 : cdf[k - 1]),
   };
 }
 
 /** Uniform key indexes in [0, n). */
-export const uniform = (n, random) => ({ next: () => Math.floor(random() * n), hotShare: (k) => Math.min(1, k / n) });
+export const uniform = (n, random) => ({ next: () => Math.floor(random() * n), keyOfRank: (r) => r % n, hotShare: (k) => Math.min(1, k / n) });
 
 /**
  * A pass-through store that counts the calls reaching `inner` per method (and the entries of
