@@ -58,7 +58,8 @@ report(result);
 async function drive(store, keys, dist, cacheMax) {
   const counted = countingStore(store);
   const heapBefore = lib.settledHeap();
-  const keyward = createKeyward({ store: counted, prefixes: [PREFIX], pepper: PEPPER, logger: false, cache: { max: cacheMax } });
+  // usage: false: lastUsedAt writes have their own run (bench/scale-usage.mjs); here only lookups reach the store.
+  const keyward = createKeyward({ store: counted, prefixes: [PREFIX], pepper: PEPPER, logger: false, usage: false, cache: { max: cacheMax } });
   await keyward.ready;
   // A cache as a long-running instance would have it: the `cacheMax` most popular keys first
   // (64 lookups in flight), then the warm-up under the measured load.

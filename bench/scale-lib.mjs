@@ -132,16 +132,23 @@ export function countingStore(inner, { onTouch } = {}) {
     };
   }
   calls.touchLastUsed = 0;
+  store.touchErrors = 0;
   store.touchLastUsed = async (entries) => {
     calls.touchLastUsed++;
     store.touchedRows += entries.length;
     const started = performance.now();
-    await inner.touchLastUsed(entries);
+    try {
+      await inner.touchLastUsed(entries);
+    } catch (error) {
+      store.touchErrors++;
+      throw error;
+    }
     onTouch?.(entries, started, performance.now());
   };
   store.reset = () => {
     for (const m of Object.keys(calls)) calls[m] = 0;
     store.touchedRows = 0;
+    store.touchErrors = 0;
   };
   return store;
 }

@@ -57,6 +57,10 @@ export async function openPostgres() {
     },
     async cleanup() {
       await store.close();
+      // Statements a client gave up on (query_timeout is client-side) may still run on the server
+      // and hold row locks; they are this run's own, on this run's table: cancel them before the DROP.
+      const { rows } = await pool.query(`SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND query LIKE $1`, [`%${table}%`]);
+      if (rows[0].n > 0) console.log(`[scale-seed] cancelled ${rows[0].n} statements still running on ${table}`);
       await pool.query(`DROP TABLE IF EXISTS ${qualified}`);
       await pool.end();
     },

@@ -40,7 +40,11 @@ export async function runUsage(store, keys, log) {
       entries.covered.set(id, pending[i]);
       pending[i] = [];
     }
-    return touch(entries);
+    // A failed write (timed out, refused): keyward retries its entries with the next batch, which then covers these uses.
+    return touch(entries).catch((error) => {
+      for (const [id, uses] of entries.covered) pending[indexOf.get(id)].unshift(...uses);
+      throw error;
+    });
   };
   // Every key cached first (and for longer than the run), so that only lastUsedAt writes reach the store.
   const keyward = createKeyward({ store: counted, prefixes: [PREFIX], pepper: PEPPER, logger: false, cache: { max: 2 * n, ttlMs: 10 * 60_000 } });
@@ -77,6 +81,7 @@ export async function runUsage(store, keys, log) {
   const elapsed = (performance.now() - started) / 1000;
   await Promise.all(inFlight);
   const callsDuringRun = counted.calls.touchLastUsed;
+  const failedWrites = counted.touchErrors; // timed out or refused (keyward retries their entries with the next batch)
   const rowsDuringRun = counted.touchedRows;
   await keyward.close(); // flushes what is pending
   check(failures.size === 0, `authentications failed: ${JSON.stringify([...failures])} of ${issued}`);
@@ -90,7 +95,7 @@ export async function runUsage(store, keys, log) {
   const rows = writes.map((w) => w.rows);
   const result = {
     keys: n, targetRate: RATE, seconds: elapsed, authPerSec: issued / elapsed, uses: issued,
-    writeCalls: callsDuringRun, writeCallsPerSec: callsDuringRun / elapsed, rowsPerCall: rowsDuringRun / Math.max(1, callsDuringRun),
+    writeCalls: callsDuringRun, failedWrites, writeCallsPerSec: callsDuringRun / elapsed, rowsPerCall: rowsDuringRun / Math.max(1, callsDuringRun),
     rowsPerSec: rowsDuringRun / elapsed, rowsPerUse: rowsDuringRun / issued, maxRowsPerCall: Math.max(0, ...rows),
     redisScriptsPerSec: writes.reduce((a, w) => a + Math.ceil(w.rows / REDIS_TOUCH_CHUNK), 0) / elapsed,
     writeMs: percentiles(writes.map((w) => w.done - w.started)),
