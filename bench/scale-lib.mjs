@@ -141,6 +141,7 @@ export function countingStore(inner, { onTouch } = {}) {
       await inner.touchLastUsed(entries);
     } catch (error) {
       store.touchErrors++;
+      store.touchError ??= error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : String(error);
       throw error;
     }
     onTouch?.(entries, started, performance.now());

@@ -6,7 +6,8 @@
 // (bench/scale-http.mjs). Writes the `scale` block of bench/RESULTS.md and the `scale` entry of
 // bench/results.json. `--quick` runs the same scripts small (10,000 keys, two instances, seconds
 // per step) and writes its report to a temporary file instead: it checks that the scripts work.
-// `--parts=keys-redis,cold,...` runs some parts only. Exits non-zero when a part failed.
+// `--parts=keys-redis,cold,...` runs some parts only (a full run keeps the others' last results).
+// Exits non-zero when a part failed.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,9 @@ const seed = crypto.randomBytes(16).toString('hex');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'kw-scale-'));
 const started = performance.now();
 const startMachine = lib.machineInfo();
-const parts = {};
+// A full run of some parts keeps the other parts' results of the last full run.
+const previous = only !== undefined && !QUICK && existsSync(outFile('results.json')) ? JSON.parse(readFileSync(outFile('results.json'), 'utf8')).scale?.parts ?? {} : {};
+const parts = { ...previous };
 const failed = [];
 for (const part of PARTS.filter((p) => only === undefined || only.includes(p.id))) {
   const out = path.join(tmp, `${part.id}.json`);
@@ -44,7 +47,7 @@ for (const part of PARTS.filter((p) => only === undefined || only.includes(p.id)
     parts[part.id] = { failed: true, seconds };
     continue;
   }
-  parts[part.id] = { ...JSON.parse(readFileSync(out, 'utf8')), seconds };
+  parts[part.id] = { ...JSON.parse(readFileSync(out, 'utf8')), seconds, ranAt: new Date().toISOString() };
 }
 rmSync(tmp, { recursive: true, force: true });
 
