@@ -31,8 +31,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'kw-scale-'));
 const started = performance.now();
 const startMachine = lib.machineInfo();
 // A full run of some parts keeps the other parts' results of the last full run.
-const previous = only !== undefined && !QUICK && existsSync(outFile('results.json')) ? JSON.parse(readFileSync(outFile('results.json'), 'utf8')).scale?.parts ?? {} : {};
-const parts = { ...previous };
+const last = only !== undefined && !QUICK && existsSync(outFile('results.json')) ? JSON.parse(readFileSync(outFile('results.json'), 'utf8')).scale : undefined;
+const parts = Object.fromEntries(Object.entries(last?.parts ?? {}).map(([id, p]) => [id, { ranAt: last.date, ...p }]));
 const failed = [];
 for (const part of PARTS.filter((p) => only === undefined || only.includes(p.id))) {
   const out = path.join(tmp, `${part.id}.json`);
