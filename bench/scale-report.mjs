@@ -49,7 +49,7 @@ export function renderScale(parts, { date, minutes, quick, startMachine, machine
     const u = p?.usage;
     if (u === undefined) return [STORE[s], missing(p), '', '', '', '', ''];
     return [STORE[s], `${n(u.authPerSec)} over ${n(u.keys)} keys, ${u.seconds.toFixed(0)} s`, `${u.writeCallsPerSec.toFixed(1)}${s === 'redis' ? ` (${u.redisScriptsPerSec.toFixed(1)} script calls/s)` : ''}${u.failedWritesTotal ? `; **${u.failedWritesTotal} failed**` : ''}`,
-      `${n(u.rowsPerCall)} (max ${n(u.maxRowsPerCall)})`, `${n(u.rowsPerSec)} (${u.rowsPerUse.toFixed(2)} per use)`, `${ms(u.writeMs.p50)} / ${ms(u.writeMs.p99)}`, `${ms(u.lagMs.p50)} / ${ms(u.lagMs.p99)} / ${ms(u.lagMs.max)}${u.unwritten ? `; **${n(u.unwritten)} of ${n(u.uses)} uses never written** (${u.writeError})` : ''}`];
+      `${n(u.rowsPerCall)} (max ${n(u.maxRowsPerCall)})`, `${n(u.rowsPerSec)} (${u.rowsPerUse.toFixed(2)} per use)`, `${ms(u.writeMs.p50)} / ${ms(u.writeMs.p99)}`, `${ms(u.lagMs.p50)} / ${ms(u.lagMs.p99)} / ${ms(u.lagMs.max)}${u.unwritten ? `; **${n(u.unwritten)} of ${n(u.uses)} uses never written** (${u.writeError})` : ''}${u.readBackSet === undefined ? '' : `; read back: lastUsedAt set on ${u.readBackSet} of ${u.readBackOf} sampled keys`}`];
   });
   const fanRows = ['redis', 'postgres'].map((s) => {
     const p = parts[`fanout-${s}`];
@@ -72,8 +72,8 @@ export function renderScale(parts, { date, minutes, quick, startMachine, machine
   const k0 = keysParts.find(([, p]) => p?.keys !== undefined)?.[1];
   const md = `## At scale (\`bench/scale.mjs\`, \`pnpm bench --scale\`)
 
-- Date: ${date}; ${minutes.toFixed(1)} min${quick ? ' (**quick run**: scripts checked, figures not to be judged)' : ''}${failed.length > 0 ? `; **failed parts: ${failed.join(', ')}**` : ''}
-- Parts finished at (UTC): ${Object.entries(parts).map(([id, p]) => `${id} ${p.ranAt ? p.ranAt.slice(11, 16) : '—'}`).join(', ')}
+- Date: ${date}; ${minutes >= 0.05 ? `${minutes.toFixed(1)} min` : 'rendered again from results.json'}${quick ? ' (**quick run**: scripts checked, figures not to be judged)' : ''}${failed.length > 0 ? `; **failed parts: ${failed.join(', ')}**` : ''}
+- Parts from the runs ending at (UTC): ${Object.entries(parts).map(([id, p]) => `${id} ${p.ranAt ? p.ranAt.slice(11, 16) : '—'}`).join(', ')}
 - Machine: ${machine.cpu}, ${machine.cores} cores, ${lib.fmtGiB(machine.totalMemory)} RAM, ${machine.os}; Node ${machine.node}
 - Before: ${lib.fmtLoad(startMachine)}; after: ${lib.fmtLoad(machine)}. Other work shared the machine: compare figures within a table, not across runs.
 

@@ -6,7 +6,8 @@
 // (bench/scale-http.mjs). Writes the `scale` block of bench/RESULTS.md and the `scale` entry of
 // bench/results.json. `--quick` runs the same scripts small (10,000 keys, two instances, seconds
 // per step) and writes its report to a temporary file instead: it checks that the scripts work.
-// `--parts=keys-redis,cold,...` runs some parts only (a full run keeps the others' last results).
+// `--parts=keys-redis,cold,...` runs some parts only (a full run keeps the others' last results;
+// `--parts=none` only renders the section again from results.json).
 // Exits non-zero when a part failed.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
