@@ -2,7 +2,8 @@
 // not share a thread with the load generator. `node bench/http-server.mjs <framework> <variant>`,
 // started with an IPC channel: it answers `ready` with its port, the credentials clients must send
 // and how keyward is wired (real adapter or core stand-in), then serves `mark` (CPU time and store
-// calls so far) until it is told to `stop`.
+// calls so far) until it is told to `stop`; `profile-start` / `profile-stop` take a CPU profile
+// of the window between them (written to the file named in `profile-stop`).
 //
 // Every server answers GET /bench with the same small JSON body. Keyward variants require the
 // scope `agents:run` on that route; the peers authenticate only (they have no scopes).
@@ -199,10 +200,28 @@ const server = await apps[framework]();
 const jwt = await signJwt();
 store.resetCalls();
 
+let profiler = null;
 process.on('message', async (message) => {
   if (message.type === 'mark') {
     const cpu = process.cpuUsage();
     process.send({ type: 'mark', id: message.id, cpuMicros: cpu.user + cpu.system, userMicros: cpu.user, findByHash: store.calls.findByHash, heapUsed: process.memoryUsage().heapUsed });
+  } else if (message.type === 'profile-start') {
+    // bench/scale-http.mjs: a CPU profile of the load window only (not of start-up).
+    const { Session } = await import('node:inspector');
+    profiler = new Session();
+    profiler.connect();
+    const post = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: message.intervalMicros ?? 200 });
+    await post('Profiler.start');
+    profiler.stopProfile = () => post('Profiler.stop');
+    process.send({ type: 'profile-started' });
+  } else if (message.type === 'profile-stop') {
+    const { profile } = await profiler.stopProfile();
+    profiler.disconnect();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(message.file, JSON.stringify(profile));
+    process.send({ type: 'profile-stopped', file: message.file });
   } else if (message.type === 'stop') {
     await server.close();
     await keyward.close();
