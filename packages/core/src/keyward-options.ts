@@ -68,7 +68,7 @@ export function checkKeywardOptions(options: KeywardOptions): KeywardOptions {
 
   const usage = group(o.usage, 'usage', USAGE, true);
   checkRange(WHERE, usage.flushIntervalMs, 'usage.flushIntervalMs', 0, 86_400_000);
-  checkRange(WHERE, usage.maxBatch, 'usage.maxBatch', 1, 100_000, true);
+  checkRange(WHERE, usage.maxBatch, 'usage.maxBatch', 1, 1_000_000, true);
 
   const keys = group(o.keys, 'keys', KEYS, false);
   checkRange(WHERE, keys.maxGracePeriodSeconds, 'keys.maxGracePeriodSeconds', 0, 365 * 86_400);

@@ -149,7 +149,9 @@ export function createKeyward(options: KeywardOptions): Keyward {
   const storeTimeoutMs = o.storeTimeoutMs ?? 2_000;
   // The key manager and usage writes get the same bound as lookups: a silent store never hangs a caller.
   const bounded = boundedStore(o.store, storeTimeoutMs);
-  const usage = new UsageRecorder(bounded, o.usage ?? {}, () => warn('keyward: could not write lastUsedAt; will retry on the next flush'));
+  // A flush writes up to `maxBatch` keys at once: it is bounded by its interval, not by one lookup's timeout.
+  const usageTimeoutMs = o.usage === false ? storeTimeoutMs : Math.max(storeTimeoutMs, o.usage?.flushIntervalMs ?? 30_000);
+  const usage = new UsageRecorder(boundedStore(o.store, usageTimeoutMs), o.usage ?? {}, () => warn('keyward: could not write lastUsedAt; will retry on the next flush'));
   const jwtContext = { now: runtime.now, retryAfterSeconds };
   const managementJwt = o.jwt === undefined ? null : createJwtVerifier(o.jwt, jwtContext);
   const apiJwtOptions = o.acceptJwt === true ? o.jwt : o.acceptJwt === false || o.acceptJwt === undefined ? undefined : o.acceptJwt;

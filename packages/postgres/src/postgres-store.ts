@@ -29,6 +29,9 @@ import { iso, recordValues, SELECT_LIST, toRecord, VALUE_PLACEHOLDERS } from './
 import { schemaSql, tableNames } from './schema.js';
 import type { TableNames } from './schema.js';
 
+/** Most rows one `touchLastUsed` statement updates; larger flushes go as several statements, in id order. */
+const TOUCH_CHUNK = 5_000;
+
 type Conflict = 'id' | 'hash' | 'nickname' | 'owner_limit';
 
 /** Thrown inside an insert transaction to roll it back when the owner is past its limit. */
@@ -231,15 +234,23 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async touchLastUsed(entries: ReadonlyArray<{ readonly id: string; readonly lastUsedAt: Date }>): Promise<void> {
-    if (entries.length === 0) return;
-    await this.#run('touchLastUsed', () =>
-      this.#db.query(
-        `UPDATE ${this.#names.qualified} AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
-         FROM (SELECT id, max(at) AS at FROM unnest($1::text[], $2::timestamptz[]) AS e(id, at) GROUP BY id) AS u
-         WHERE k.id = u.id`,
-        [entries.map((e) => e.id), entries.map((e) => e.lastUsedAt.toISOString())],
-      ),
-    );
+    // The newest time per id, in id order: instances flushing at once lock rows in one order (no
+    // deadlock), and a large flush goes as statements of TOUCH_CHUNK rows, each short enough for
+    // its timeout, instead of one statement holding many thousands of row locks.
+    const newest = new Map<string, number>();
+    for (const { id, lastUsedAt } of entries) newest.set(id, Math.max(newest.get(id) ?? -Infinity, lastUsedAt.getTime()));
+    const sorted = [...newest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i < sorted.length; i += TOUCH_CHUNK) {
+      const chunk = sorted.slice(i, i + TOUCH_CHUNK);
+      await this.#run('touchLastUsed', () =>
+        this.#db.query(
+          `UPDATE ${this.#names.qualified} AS k SET last_used_at = GREATEST(k.last_used_at, u.at)
+           FROM unnest($1::text[], $2::timestamptz[]) AS u(id, at)
+           WHERE k.id = u.id`,
+          [chunk.map(([id]) => id), chunk.map(([, at]) => new Date(at).toISOString())],
+        ),
+      );
+    }
   }
 
   /** Sends `{type, keyId}` with NOTIFY to every store listening on this table (this one included). */

@@ -17,6 +17,8 @@ async function valuesOf(client: Redis, name: string): Promise<string[]> {
       return client.smembers(name);
     case 'list':
       return client.lrange(name, 0, -1);
+    case 'stream':
+      return (await client.xrange(name, '-', '+')).flatMap(([id, fields]) => [id, ...fields]);
     case 'none':
       return [];
     default:

@@ -158,5 +158,15 @@ export function describeRecordContract({ store, owner, makeRecord, insertAll, te
       await store().touchLastUsed([{ id: record.id, lastUsedAt: at(3 * HOUR) }, { id: record.id, lastUsedAt: at(2 * HOUR) }]);
       expect(await lastUsed()).toBe(T0 + 3 * HOUR);
     });
+    test('writes every entry of a large batch (one flush of a busy instance: 12 000 keys)', async () => {
+      const [first, last] = [makeRecord({ nickname: 'first' }), makeRecord({ nickname: 'last' })];
+      await insertAll(first, last);
+      const entries = Array.from({ length: 12_000 }, (_, i) => ({ id: randomKeyId(), lastUsedAt: at(i) }));
+      entries[3] = { id: first.id, lastUsedAt: at(3) };
+      entries[11_998] = { id: last.id, lastUsedAt: at(11_998) };
+      await store().touchLastUsed(entries);
+      expect(ms((await store().getById(first.id))?.lastUsedAt ?? null)).toBe(T0 + 3);
+      expect(ms((await store().getById(last.id))?.lastUsedAt ?? null)).toBe(T0 + 11_998);
+    });
   });
 }

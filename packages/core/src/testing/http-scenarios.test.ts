@@ -40,7 +40,7 @@ async function start(keyward: Keyward, mount: HttpScenarioManagement) {
     if (route === undefined || req.method !== 'GET') return send({ status: 404, headers: {}, json: '{}' });
     const result = await keyward.authenticate(nodeRequestHeaders(req), { optional: true });
     const failure = !result.ok ? result.failure : !route.optional && result.principal === null ? { code: 'missing_credentials' as const } : (route.guard?.(result.principal, org === undefined ? {} : { org }) ?? null);
-    if (failure) return send(keyward.respond(failure));
+    if (failure) return send(keyward.respond(failure, { principal: result.ok ? result.principal : null, headers: nodeRequestHeaders(req) }));
     let limited = await keyward.limit(result.ok ? result.principal : null, { cost: route.cost ?? 1 });
     if (path === '/twice') limited = await keyward.limit(result.ok ? result.principal : null, { cost: 3, previous: limited }); // asked again: counted once
     if (!limited.ok) return send(keyward.respond(limited.failure));

@@ -4,14 +4,20 @@ import type { KeyStore } from '../store/key-store.js';
 export interface UsageOptions {
   /** How often pending uses are written in one batch (default 30 000 ms). */
   readonly flushIntervalMs?: number;
-  /** Flush early when this many keys are pending (default 1 000). */
+  /**
+   * Flush early when this many keys are pending (default 100 000, about 10 MB of pending entries):
+   * a memory bound, not the normal trigger, so that a busy instance still writes once per interval.
+   */
   readonly maxBatch?: number;
 }
 
+/** Default of {@link UsageOptions.maxBatch}. */
+export const DEFAULT_USAGE_MAX_BATCH = 100_000;
+
 /**
  * Records `lastUsedAt` without a store write per request: uses are kept in memory (one entry per
- * key, last use wins) and written with one `touchLastUsed` call per interval, on a full batch, and
- * on `close()`. A failed flush keeps its entries for the next one.
+ * key, last use wins) and written with one `touchLastUsed` call per interval, when `maxBatch` keys
+ * are pending (a memory bound), and on `close()`. A failed flush keeps its entries for the next one.
  */
 export class UsageRecorder {
   #pending = new Map<string, number>();
@@ -24,7 +30,7 @@ export class UsageRecorder {
     options: UsageOptions | false,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.#maxBatch = options === false ? 0 : (options.maxBatch ?? 1_000);
+    this.#maxBatch = options === false ? 0 : (options.maxBatch ?? DEFAULT_USAGE_MAX_BATCH);
     const interval = options === false ? 0 : (options.flushIntervalMs ?? 30_000);
     this.#timer = interval > 0 ? setInterval(() => void this.flush(), interval) : null;
     this.#timer?.unref();
