@@ -2,14 +2,14 @@
 // fresh `node` process (bench/scale-cold-child.mjs) is spawned per sample and the wall time from
 // the spawn until its first authenticated answer (by the child's clock) is taken: process start,
 // module load, store set-up, keyward creation, one authentication. Stores take turns;
-// 4 samples each (`--quick`: 1); the floor is a bare `node -e` printing its clock. Started by bench/scale.mjs.
+// 3 samples each (`--quick`: 1); the floor is a bare `node -e` printing its clock. Started by bench/scale.mjs.
 import { spawn } from 'node:child_process';
 import { PostgresKeyStore } from '@keyward/postgres';
 import { RedisKeyStore } from '@keyward/redis';
 import { check, outFile, QUICK } from './lib.mjs';
 import { deriveKeys, dropRedisPrefix, percentiles, pgPool, recordOf, redisClient, report, SEED, tableName, wallMs } from './scale-lib.mjs';
 
-const SAMPLES = QUICK ? 1 : 4;
+const SAMPLES = QUICK ? 1 : 3;
 const STORES = ['memory', 'pglite', 'postgres', 'redis'];
 const name = tableName('cold');
 const key = deriveKeys(1, `${SEED}:cold`).key(0);

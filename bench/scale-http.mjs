@@ -14,7 +14,7 @@ import { report } from './scale-lib.mjs';
 
 const RATE = 2_000; // what Express sustained here under other load; the same for every server and variant
 const SECONDS = QUICK ? 1 : 5;
-const ROUNDS = QUICK ? 1 : 5;
+const ROUNDS = QUICK ? 1 : 4;
 const WARMUP_SECONDS = QUICK ? 1 : 3;
 const PROFILE_SECONDS = QUICK ? 1 : 6;
 const CONNECTIONS = 20;

@@ -89,7 +89,7 @@ ${lib.table(['store', 'keys', 'seeding', 'bytes / key', 'besides', 'how'], seedR
 
 ${lib.table(['store', 'keys drawn', 'cache.max', 'decisions/s', 'latency p50 / p99 / max (ms)', 'cache hit ratio', 'lowest possible miss ratio', 'store round trips/s (of decisions)', 'heap of the cache', 'heapUsed'], authRows)}
 
-### 2. lastUsedAt write amplification (default batching: every 30 s or 1,000 pending keys)
+### 2. lastUsedAt write amplification (default batching: one write per 30 s interval; early only past 100,000 pending keys)
 
 ${lib.table(['store', 'load', 'touchLastUsed calls/s', 'rows per call', 'rows written/s', 'write latency p50 / p99 (ms)', 'lag use → stored, p50 / p99 / max (ms)'], usageRows)}
 
