@@ -27,7 +27,7 @@ const keywardFor = (store, extra = {}) => createKeyward({ store, prefixes: [PREF
 // HMAC-SHA256(pepper, key) in hex under the pepper id "default", computed here with node:crypto.
 const minter = keywardFor(new MemoryKeyStore(), { usage: false, cache: false, keys: { maxActiveKeysPerOwner: 100_000 } });
 let minted = 0;
-const generateKey = async () => (await minter.keys.create({ ownerId: `minter_${Math.floor(minted / 50_000)}`, nickname: `k${minted++}` })).key;
+const generateKey = async () => (await minter.keys.create({ ownerId: `minter_${Math.floor(minted / 100)}`, nickname: `k${minted++}` })).key;
 const hmacHex = (key) => crypto.createHmac('sha256', PEPPER).update(key).digest('hex');
 
 // ---- 7. Heap per cached principal (first, on a quiet heap) ------------------------------------
