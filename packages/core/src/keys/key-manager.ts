@@ -1,8 +1,8 @@
-import { generateBase62 } from './base62.js';
 import { KeyManagerError } from '../errors.js';
 import type { KeyHasher } from './hashing.js';
 import type { KeyPrefix } from './key-format.js';
-import { generateKey, keyStart } from './key-format.js';
+import { mintRecord } from './mint-record.js';
+import type { MintFields } from './mint-record.js';
 import type { Runtime } from '../runtime.js';
 import { isValidGrant } from '../verify/scopes.js';
 import type { ApiKeyRecord, InvalidationEvent, KeyStore, RotateResult } from '../store/key-store.js';
@@ -38,15 +38,11 @@ export interface KeyManagerOptions {
 /** Default of {@link KeyManagerOptions.maxActiveKeysPerOwner}. */
 export const DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER = 100;
 
-
 /** A freshly minted key. `key` is shown exactly once: it is not stored anywhere. */
 export interface CreatedKey {
   readonly key: string;
   readonly record: ApiKeyInfo;
 }
-
-/** What a new key copies from its request (create) or from the key it replaces (rotate). */
-type MintFields = Pick<ApiKeyRecord, 'ownerId' | 'orgId' | 'nickname' | 'scopes' | 'metadata' | 'expiresAt'>;
 
 interface ManagerDeps {
   readonly store: KeyStore;
@@ -246,7 +242,7 @@ export class KeyManager {
    */
   async #mintAndStore(prefix: KeyPrefix, now: number, from: MintFields, write: (record: ApiKeyRecord) => Promise<RotateResult>) {
     for (let attempt = 0; ; attempt++) {
-      const minted = this.#mint(prefix, now, from);
+      const minted = mintRecord(prefix, now, from, this.#d.hasher, this.#d.runtime);
       const result = await this.#call(() => write(minted.record));
       if (result.ok) return minted;
       if (result.conflict === 'not_found' || result.conflict === 'not_active') throw notFound();
@@ -254,30 +250,6 @@ export class KeyManager {
       if (result.conflict === 'owner_limit') throw keyLimit(this.#d.options.maxActiveKeysPerOwner ?? DEFAULT_MAX_ACTIVE_KEYS_PER_OWNER);
       if (attempt >= 2) throw new KeyManagerError('store_unavailable', 'Could not store the key (id or hash collision).');
     }
-  }
-
-  #mint(prefix: KeyPrefix, now: number, from: MintFields) {
-    const key = generateKey(prefix.prefix, this.#d.runtime.random);
-    const created = new Date(now);
-    const record: ApiKeyRecord = {
-      id: `key_${generateBase62(24, this.#d.runtime.random)}`,
-      hash: this.#d.hasher.current.hash(key),
-      pepperId: this.#d.hasher.current.pepperId,
-      prefix: prefix.prefix,
-      start: keyStart(key, prefix.prefix),
-      ownerId: from.ownerId,
-      orgId: from.orgId,
-      nickname: from.nickname,
-      scopes: [...from.scopes],
-      metadata: { ...from.metadata },
-      createdAt: created,
-      updatedAt: created,
-      expiresAt: from.expiresAt,
-      revokedAt: null,
-      lastUsedAt: null,
-      replacedById: null,
-    };
-    return { key, record };
   }
 
   async #live(id: string, scope: OwnerScope | null | undefined): Promise<ApiKeyRecord> {
