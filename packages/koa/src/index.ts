@@ -48,7 +48,6 @@ export interface RateLimitGuardOptions {
   readonly cost: number;
 }
 
-/** Options of {@link apiKeyManagement}. */
 /** Options of {@link apiKeyManagement}: the management options (`authenticate` receives the Koa `ctx`), and `prefix`. */
 export interface ApiKeyManagementOptions extends ManagementOptions<Context> {
   /** Where the routes live, e.g. `/auth/api-keys`. Default `''`: the path as Koa sees it (behind koa-mount). */

@@ -134,8 +134,6 @@ ${STORE_HELP}`,
   },
 };
 
-/** `keyward.keys.update`, which a keyward version may not have yet (it needs a store that can patch keys). */
-
 const update: Command = {
   name: 'keys update',
   usage: '<id> [--nickname <name>] [--scope <scope>]... [--no-scopes] [--expires-at <ISO> | --no-expiry] [--metadata <json>]',
@@ -148,7 +146,7 @@ const update: Command = {
   },
   help: `Change a live key: only the fields given. The key itself stays the same. Running applications
 drop their cached copy at once when the store has an invalidation channel (PostgreSQL, Redis),
-else within their cache TTL. Needs a keyward version whose key manager has keys.update.
+else within their cache TTL.
 
 Options:
   --nickname <name>      new nickname, unique among the owner's live keys

@@ -36,6 +36,19 @@ export function readPageLimit(value: unknown): number {
  * A list position as an opaque cursor (base64url of `<createdAt ms>.<id>`). Clients must not build
  * or read it; only this module does.
  */
+/**
+ * The `limit` query parameter as {@link readPageLimit} takes it: `undefined` when absent, the number
+ * for 1-3 digits, else `NaN` (which `readPageLimit` refuses with `invalid_input`).
+ *
+ * @example
+ * ```ts
+ * readPageLimit(limitParam(new URLSearchParams('limit=50').get('limit'))); // 50
+ * ```
+ */
+export function limitParam(text: string | null): number | undefined {
+  return text === null ? undefined : /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+}
+
 export function encodeCursor(position: ListPosition): string {
   return Buffer.from(`${position.createdAt.getTime()}.${position.id}`, 'utf8').toString('base64url');
 }

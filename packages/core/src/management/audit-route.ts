@@ -1,35 +1,11 @@
 import { KeyManagerError } from '../errors.js';
 import { eventContextOf } from '../events/registry.js';
 import type { Keyward } from '../keyward.js';
-import type { AuditPosition, AuditRecord } from '../store/key-store.js';
+import { decodeCursor, encodeCursor, limitParam, readPageLimit } from '../keys/list-cursor.js';
+import type { AuditRecord } from '../store/key-store.js';
 import type { ManagementResponse } from './responses.js';
 import { reply } from './responses.js';
 
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
-
-const invalid = (field: string, message: string) => new KeyManagerError('invalid_input', message, { field });
-
-/** An audit position as an opaque cursor (base64url of `<at ms>.<id>`). */
-const encodeCursor = (position: AuditPosition) => Buffer.from(`${position.at.getTime()}.${position.id}`, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string | null): AuditPosition | null {
-  if (cursor === null) return null;
-  const bad = () => invalid('cursor', 'cursor is not a cursor this API returned.');
-  if (cursor.length === 0 || cursor.length > 400 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
-  const match = /^(\d{1,16})\.([\x21-\x7e]{1,128})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match === null) throw bad();
-  return { at: new Date(Number(match[1])), id: match[2]! };
-}
-
-function readLimit(text: string | null): number {
-  if (text === null) return DEFAULT_LIMIT;
-  const limit = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT)) throw invalid('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}.`);
-  return limit;
-}
-
-/** An audit record as the route shows it: the common fields, then the event's own. */
 const shown = (r: AuditRecord) => ({
   ...r.data, id: r.id, type: r.type, time: r.at.toISOString(), actor: r.actor, orgId: r.orgId, keyId: r.keyId, requestId: r.requestId,
 });
@@ -48,8 +24,10 @@ export async function serveAudit(keyward: Keyward, admin: boolean, orgId: string
   if (store?.listAudit === undefined) {
     return reply(404, { status: 404, error: 'Not Found', code: 'not_found', message: 'This key store keeps no audit events.' });
   }
-  const limit = readLimit(query.get('limit'));
-  const before = decodeCursor(query.get('cursor'));
+  // The list routes' limit and cursor rules (an audit position is a time and an id, as a key's is).
+  const limit = readPageLimit(limitParam(query.get('limit')));
+  const position = decodeCursor(query.get('cursor'));
+  const before = position === null ? null : { at: position.createdAt, id: position.id };
   let page;
   try {
     page = await store.listAudit(orgId, { limit, before });
@@ -57,5 +35,5 @@ export async function serveAudit(keyward: Keyward, admin: boolean, orgId: string
     throw new KeyManagerError('store_unavailable', 'The key store is unavailable.', { cause });
   }
   const records = page.records.filter((r) => r.orgId === orgId).slice(0, limit);
-  return reply(200, { events: records.map(shown), nextCursor: page.next === null ? null : encodeCursor(page.next) });
+  return reply(200, { events: records.map(shown), nextCursor: page.next === null ? null : encodeCursor({ createdAt: page.next.at, id: page.next.id }) });
 }

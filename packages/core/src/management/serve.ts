@@ -3,6 +3,7 @@ import type { ApiKeyInfo, UpdateKeyInput } from '../keys/key-input.js';
 import type { OwnerScope } from '../keys/key-manager.js';
 import type { Keyward } from '../keyward.js';
 import type { Principal } from '../verify/principal.js';
+import { limitParam } from '../keys/list-cursor.js';
 import { readJsonObject } from './body.js';
 import { meBody } from './me.js';
 import type { MeSettings } from './me.js';
@@ -44,11 +45,6 @@ const minted = (key: string, k: ApiKeyInfo) => ({
   id: k.id, nickname: k.nickname, key, scopes: [...k.scopes], expiresAt: iso(k.expiresAt), createdAt: iso(k.createdAt), updatedAt: iso(k.updatedAt),
 });
 
-/** `?limit=` as the key manager reads it: absent, a number, or NaN (refused there as `invalid_input`). */
-function pageLimit(query: URLSearchParams): number | undefined {
-  const text = query.get('limit');
-  return text === null ? undefined : /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
-}
 
 /**
  * Serve one matched route for an authenticated caller. A member acts on its own keys in its
@@ -70,19 +66,16 @@ export async function serveRoute(settings: ServeSettings, route: Route, caller: 
     case 'me':
       return reply(200, meBody(caller.management, settings.me));
     case 'list': {
-      const inOrg = (keys: readonly ApiKeyInfo[]) => keys.filter((k) => k.orgId === orgId).map(listed);
+      // An organization admin lists the organization's keys, anyone else their own; the same paging either way.
+      const byOrg = admin && orgId !== null;
+      const keys = keyward.keys;
+      const inOrg = (items: readonly ApiKeyInfo[]) => items.filter((k) => k.orgId === orgId).map(listed);
       const { query } = route;
-      const paged = query.has('limit') || query.has('cursor');
-      if (admin && orgId !== null) {
-        if (!paged) return reply(200, { apiKeys: inOrg(await keyward.keys.listOrg(orgId)) });
-        const limit = pageLimit(query);
-        const page = await keyward.keys.listOrgPage(orgId, { ...(limit === undefined ? {} : { limit }), cursor: query.get('cursor') });
-        return reply(200, { apiKeys: inOrg(page.items), nextCursor: page.nextCursor });
-      }
-      if (!paged) return reply(200, { apiKeys: inOrg(await keyward.keys.list(ownerId)) });
+      if (!query.has('limit') && !query.has('cursor')) return reply(200, { apiKeys: inOrg(await (byOrg ? keys.listOrg(orgId) : keys.list(ownerId))) });
       // ?limit=&cursor=: one page (limit 1-100, default 20) and the cursor of the next, null at the end.
-      const limit = pageLimit(query);
-      const page = await keyward.keys.listPage(ownerId, { ...(limit === undefined ? {} : { limit }), cursor: query.get('cursor') });
+      const limit = limitParam(query.get('limit'));
+      const options = { ...(limit === undefined ? {} : { limit }), cursor: query.get('cursor') };
+      const page = await (byOrg ? keys.listOrgPage(orgId, options) : keys.listPage(ownerId, options));
       return reply(200, { apiKeys: inOrg(page.items), nextCursor: page.nextCursor });
     }
     case 'show': {
