@@ -195,3 +195,27 @@ function fromPool(pool: PgPoolLike, queryTimeoutMs: number): Database {
  * `CREATE SCHEMA IF NOT EXISTS`, which is not concurrency-safe in PostgreSQL.
  */
 export const MIGRATION_LOCK = 'keyward:migrate';
+
+/** SQLSTATEs of a catalog race: an object created by another session in between (`unique_violation`, `duplicate_schema`, `duplicate_table`, `duplicate_object`). */
+const CATALOG_RACE = new Set(['23505', '42P06', '42P07', '42710']);
+
+/**
+ * Run idempotent schema SQL in one transaction under {@link MIGRATION_LOCK}. The lock serializes
+ * keyward's own migrations, but a session that waited on it may still check `IF NOT EXISTS`
+ * against catalogs as they were before the other migration committed; the statements are
+ * idempotent, so such a race is retried (twice at most) rather than reported.
+ */
+export async function runMigration(db: Database, sql: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.transaction(async (session) => {
+        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
+        await session.exec(sql);
+      });
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= 2 || typeof code !== 'string' || !CATALOG_RACE.has(code)) throw error;
+    }
+  }
+}

@@ -18,7 +18,7 @@ import type {
 } from '@keyward/core/store';
 import { encodeInvalidationEvent } from '@keyward/core/store';
 import type { Database, PostgresClient, Queryable } from './client.js';
-import { MIGRATION_LOCK, isPGlite, missingPoolSettings, toDatabase } from './client.js';
+import { isPGlite, runMigration, missingPoolSettings, toDatabase } from './client.js';
 import { toStoreError, violatedConstraint } from './errors.js';
 import { createInvalidationHub } from './invalidation.js';
 import { insertAudit, selectAudit } from './audit.js';
@@ -96,12 +96,7 @@ export class PostgresKeyStore implements KeyStore {
    * same schema: every keyward migration takes one transaction-scoped advisory lock.
    */
   async migrate(): Promise<void> {
-    await this.#run('migrate', () =>
-      this.#unbounded.transaction(async (session) => {
-        await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
-        await session.exec(schemaSql({ table: this.#names.table, schema: this.#names.schema ?? undefined }));
-      }),
-    );
+    await this.#run('migrate', () => runMigration(this.#unbounded, schemaSql({ table: this.#names.table, schema: this.#names.schema ?? undefined })));
   }
 
   async findByHash(hash: string): Promise<ApiKeyRecord | null> {

@@ -1,7 +1,7 @@
 import { KeywardConfigError, checkOptions, checkRange } from '@keyward/core/store';
 import type { OptionNames, RateLimitDecision, RateLimitRequest, RateLimitStore } from '@keyward/core/store';
 import type { Database, PostgresClient } from './client.js';
-import { MIGRATION_LOCK, toDatabase } from './client.js';
+import { runMigration, toDatabase } from './client.js';
 import { rateLimitNames, rateLimitSchemaSql } from './rate-limit-schema.js';
 
 /** Options of {@link PostgresRateLimitStore}. */
@@ -57,10 +57,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
 
   /** Create the table and the decision function if missing (idempotent; safe from several instances at once). */
   async migrate(): Promise<void> {
-    await this.#db.transaction(async (session) => {
-      await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
-      await session.exec(rateLimitSchemaSql(this.#options));
-    });
+    await runMigration(this.#db, rateLimitSchemaSql(this.#options));
   }
 
   async consume(request: RateLimitRequest): Promise<RateLimitDecision> {
